@@ -1,0 +1,196 @@
+"""Settings, all from the environment (see README "Configuration")."""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from panel.env import (
+    database_from_url,
+    envbool,
+    envdecimal,
+    envfloat,
+    envint,
+    envlist,
+    envstr,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = envstr("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_q",
+    "axes",
+    "panel",
+    "gateways",
+    "orders",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+ROOT_URLCONF = "panel.urls"
+WSGI_APPLICATION = "panel.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(envstr("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("bn", _("Bangla"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Dhaka"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Security: production defaults, relaxed only when DEBUG is on.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
+X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = envfloat("AXES_COOLOFF_HOURS", 0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = envbool("AXES_ENABLED", True)
+
+# --- Providers -------------------------------------------------------------------------------
+NICTBD_BASE_URL = envstr("NICTBD_BASE_URL", "http://127.0.0.1:8100")
+NICTBD_STORE_ID = envstr("NICTBD_STORE_ID")
+NICTBD_API_KEY = envstr("NICTBD_API_KEY")
+NICTBD_API_SECRET = envstr("NICTBD_API_SECRET")
+NICTBD_CONNECT_TIMEOUT = envfloat("NICTBD_CONNECT_TIMEOUT", 5.0, minimum=0.01)
+NICTBD_READ_TIMEOUT = envfloat("NICTBD_READ_TIMEOUT", 20.0, minimum=0.01)
+
+TRUSTEDPAY_BASE_URL = envstr("TRUSTEDPAY_BASE_URL", "http://127.0.0.1:8100")
+TRUSTEDPAY_API_KEY = envstr("TRUSTEDPAY_API_KEY")
+TRUSTEDPAY_API_SECRET = envstr("TRUSTEDPAY_API_SECRET")
+TRUSTEDPAY_SHOP_CODE = envstr("TRUSTEDPAY_SHOP_CODE", "sandbox_bdt_shop")
+TRUSTEDPAY_CONNECT_TIMEOUT = envfloat("TRUSTEDPAY_CONNECT_TIMEOUT", 5.0, minimum=0.01)
+TRUSTEDPAY_READ_TIMEOUT = envfloat("TRUSTEDPAY_READ_TIMEOUT", 20.0, minimum=0.01)
+TRUSTEDPAY_CALLBACK_URL = envstr("TRUSTEDPAY_CALLBACK_URL")
+
+# --- Money and orders ------------------------------------------------------------------------
+CASHIN_MIN_AMOUNT = envdecimal("CASHIN_MIN_AMOUNT", "50")
+CASHIN_MAX_AMOUNT = envdecimal("CASHIN_MAX_AMOUNT", "30000")
+CASHIN_DAILY_LIMIT = envdecimal("CASHIN_DAILY_LIMIT", "50000")
+PAYIN_MIN_AMOUNT = envdecimal("PAYIN_MIN_AMOUNT", "100")
+PAYIN_MAX_AMOUNT = envdecimal("PAYIN_MAX_AMOUNT", "500000")
+
+# Polling: first check after POLL_BASE_DELAY s, doubling up to POLL_MAX_DELAY s.
+POLL_BASE_DELAY = envfloat("POLL_BASE_DELAY", 5.0, minimum=0.0)
+POLL_MAX_DELAY = envfloat("POLL_MAX_DELAY", 120.0, minimum=0.0)
+POLL_CONCURRENCY = envint("POLL_CONCURRENCY", 50, minimum=1)
+POLL_BATCH_SIZE = envint("POLL_BATCH_SIZE", 2000, minimum=1)
+# A claimed order is not picked by another sweep for this long; a killed sweep's orders
+# come back after it.
+POLL_CLAIM_SECONDS = envfloat("POLL_CLAIM_SECONDS", 120.0, minimum=1.0)
+POLL_DEADLINE_MINUTES = envfloat("POLL_DEADLINE_MINUTES", 30.0, minimum=0.0)
+# A scheduled sweep task keeps sweeping for this long (django-q schedules run per minute).
+POLL_TASK_SECONDS = envfloat("POLL_TASK_SECONDS", 55.0, minimum=0.0)
+# Outcome unknown at submit: how long "not found" is tolerated before one resubmit under
+# the same client_reference, and how many such resubmits before staff are asked.
+SUBMIT_UNKNOWN_GRACE_SECONDS = envfloat("SUBMIT_UNKNOWN_GRACE_SECONDS", 120.0, minimum=0.0)
+SUBMIT_MAX_RESUBMITS = envint("SUBMIT_MAX_RESUBMITS", 1, minimum=0)
+
+# --- Worker (django-q2, ORM broker on the default database) ---------------------------------
+Q_CLUSTER = {
+    "name": "panel",
+    "orm": "default",
+    "workers": envint("Q_WORKERS", 2, minimum=1),
+    "timeout": 90,
+    "retry": 120,  # django-q2 requires retry > timeout
+    "max_attempts": 3,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "poll": 1,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,33 @@
+"""Fixtures shared by every test package.
+
+`sandbox`: the sandbox providers (gateways/sandbox) served over real HTTP on a free loopback
+port for the whole session, reset before each test that uses it. Its URL is set as both
+providers' base URL, so gateways built from settings talk to it.
+"""
+
+import pytest
+
+from gateways.sandbox.testing import start_sandbox_thread
+
+SANDBOX_TEST_CONFIG = {"final_after": 0.6, "submit_hang_seconds": 3.0}
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    running = start_sandbox_thread(**SANDBOX_TEST_CONFIG)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server, settings):
+    from gateways.registry import reset_gateways
+
+    sandbox_server.reset()
+    settings.NICTBD_BASE_URL = sandbox_server.url
+    settings.TRUSTEDPAY_BASE_URL = sandbox_server.url
+    settings.NICTBD_READ_TIMEOUT = 1.0
+    settings.TRUSTEDPAY_READ_TIMEOUT = 1.0
+    reset_gateways()
+    yield sandbox_server
+    reset_gateways()
