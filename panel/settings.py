@@ -79,9 +79,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": database_from_url(envstr("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)
-}
+DATABASES = {"default": database_from_url(envstr("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

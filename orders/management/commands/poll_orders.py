@@ -1,0 +1,47 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+
+from orders.sweep import sweep_once
+
+IDLE_PAUSE_SECONDS = 1.0
+
+
+class Command(BaseCommand):
+    help = (
+        "Check open orders and PayIns at their providers: one sweep (--once) or forever (--loop)."
+    )
+
+    def add_arguments(self, parser):
+        mode = parser.add_mutually_exclusive_group(required=True)
+        mode.add_argument("--once", action="store_true", help="run one sweep and exit")
+        mode.add_argument("--loop", action="store_true", help="sweep until SIGTERM/SIGINT")
+        parser.add_argument("--batch-size", type=int, help="rows claimed per sweep")
+        parser.add_argument("--concurrency", type=int, help="status checks in flight at once")
+
+    def handle(self, *args, once, loop, batch_size, concurrency, **options):
+        if (batch_size is not None and batch_size < 1) or (
+            concurrency is not None and concurrency < 1
+        ):
+            raise CommandError("--batch-size and --concurrency must be at least 1")
+        sweep = {"batch_size": batch_size, "concurrency": concurrency}
+        if once:
+            self.stdout.write(sweep_once(**sweep).summary())
+            return
+        self._loop(sweep)
+
+    def _loop(self, sweep):
+        stopping = []
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stopping.append(True))
+        self.stdout.write("polling; SIGTERM or Ctrl-C stops after the current sweep")
+        while not stopping:
+            close_old_connections()
+            report = sweep_once(**sweep)
+            if report.checked or report.flagged_overdue:
+                self.stdout.write(report.summary())
+            else:
+                time.sleep(IDLE_PAUSE_SECONDS)
+        self.stdout.write("stopped")

@@ -1,0 +1,19 @@
+from orders.models.api import ApiKey, WebhookAttempt, WebhookDelivery
+from orders.models.cashin import CashInOrder, OrderStatus
+from orders.models.history import StatusChange
+from orders.models.ledger import LedgerEntry
+from orders.models.payin import PayIn, PayInStatus
+from orders.models.reseller import Reseller
+
+__all__ = [
+    "ApiKey",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "CashInOrder",
+    "LedgerEntry",
+    "OrderStatus",
+    "PayIn",
+    "PayInStatus",
+    "Reseller",
+    "StatusChange",
+]

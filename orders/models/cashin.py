@@ -1,0 +1,87 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from orders.models.reseller import MONEY
+
+
+class OrderStatus(models.TextChoices):
+    SUBMITTING = "submitting", _("Submitting")
+    SUBMIT_UNKNOWN = "submit_unknown", _("Checking with provider")
+    PENDING = "pending", _("Pending")
+    SUCCESS = "success", _("Successful")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+
+
+OPEN_ORDER_STATUSES = [
+    OrderStatus.SUBMITTING,
+    OrderStatus.SUBMIT_UNKNOWN,
+    OrderStatus.PENDING,
+]
+FINAL_ORDER_STATUSES = [OrderStatus.SUCCESS, OrderStatus.FAILED, OrderStatus.REFUNDED]
+
+
+class CashInOrder(models.Model):
+    reseller = models.ForeignKey("orders.Reseller", on_delete=models.PROTECT, related_name="orders")
+    client_reference = models.CharField(max_length=64, unique=True)
+    receiver_number = models.CharField(max_length=11)
+    amount = models.DecimalField(**MONEY)
+    debit_amount = models.DecimalField(**MONEY)
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.SUBMITTING
+    )
+    source = models.CharField(max_length=8, default="panel")  # panel | api
+
+    # What the provider told us, kept as it said it.
+    order_number = models.CharField(max_length=64, null=True, blank=True)
+    job_id = models.BigIntegerField(null=True, blank=True)
+    provider_status = models.CharField(max_length=32, blank=True)
+    job_status = models.CharField(max_length=32, blank=True)
+    transaction_status = models.CharField(max_length=32, blank=True)
+    operator_transaction_id = models.CharField(max_length=64, blank=True)
+    failure_reason = models.TextField(blank=True)
+    refund_order_number = models.CharField(max_length=64, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    last_submit_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    # Polling.
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    check_count = models.PositiveIntegerField(default=0)
+    resubmit_count = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    needs_attention = models.BooleanField(default=False)
+    attention_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_check_at"],
+                condition=Q(status__in=OPEN_ORDER_STATUSES),
+                name="cashin_due",
+            ),
+            models.Index(fields=["reseller", "-created_at", "-id"], name="cashin_reseller_time"),
+            models.Index(
+                fields=["reseller", "status", "-created_at"], name="cashin_reseller_status"
+            ),
+            models.Index(fields=["reseller", "receiver_number"], name="cashin_reseller_receiver"),
+            models.Index(fields=["order_number"], name="cashin_order_number"),
+            models.Index(fields=["-created_at", "-id"], name="cashin_time"),
+            models.Index(fields=["status", "-created_at"], name="cashin_status_time"),
+            models.Index(fields=["provider_status", "-created_at"], name="cashin_pstatus_time"),
+            models.Index(
+                fields=["created_at"], condition=Q(needs_attention=True), name="cashin_attention"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.client_reference
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_ORDER_STATUSES

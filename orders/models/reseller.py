@@ -1,0 +1,59 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Reseller(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reseller"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
+    # Always equal to the sum of this reseller's ledger entries; changed only by orders.ledger.
+    balance = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
+    min_amount = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text=_("Empty: the panel's default")
+    )
+    max_amount = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text=_("Empty: the panel's default")
+    )
+    daily_limit = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text=_("Empty: the panel's default")
+    )
+    callback_url = models.URLField(max_length=500, blank=True)
+    webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0), name="reseller_balance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    @property
+    def cashin_min(self) -> Decimal:
+        return self.min_amount if self.min_amount is not None else settings.CASHIN_MIN_AMOUNT
+
+    @property
+    def cashin_max(self) -> Decimal:
+        return self.max_amount if self.max_amount is not None else settings.CASHIN_MAX_AMOUNT
+
+    @property
+    def cashin_daily_limit(self) -> Decimal:
+        return self.daily_limit if self.daily_limit is not None else settings.CASHIN_DAILY_LIMIT

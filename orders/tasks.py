@@ -1,0 +1,36 @@
+"""django-q2 tasks: thin, take ids, call services."""
+
+import time
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from orders.payins import payin_check_now
+from orders.services import cashin_check_now
+from orders.sweep import sweep_once
+
+IDLE_PAUSE_SECONDS = 1.0
+
+
+def poll_sweep_task() -> str:
+    """Scheduled every minute; sweeps again and again for POLL_TASK_SECONDS, so due orders
+    are checked within about a second, not a minute."""
+    deadline = time.monotonic() + settings.POLL_TASK_SECONDS
+    checked = sweeps = 0
+    while True:
+        close_old_connections()
+        report = sweep_once()
+        sweeps += 1
+        checked += report.checked
+        if time.monotonic() >= deadline:
+            return f"{sweeps} sweeps, {checked} checks"
+        if report.checked == 0:
+            time.sleep(IDLE_PAUSE_SECONDS)
+
+
+def check_order_task(order_id: int) -> str:
+    return cashin_check_now(order_id=order_id, source="worker").status
+
+
+def check_payin_task(payin_id: int) -> str:
+    return payin_check_now(payin_id=payin_id, source="worker").status
