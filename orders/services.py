@@ -49,6 +49,7 @@ from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller, Statu
 from orders.models.cashin import FINAL_ORDER_STATUSES, OPEN_ORDER_STATUSES
 from orders.numbers import normalize_amount, normalize_mobile_number
 from orders.polling import note_check
+from orders.webhooks import enqueue_final_status_webhook
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +333,8 @@ def _move(order: CashInOrder, target: str, *, source, raw=None, reason="", staff
         staff_user=staff_user,
         reason=reason or "",
     )
+    if target in FINAL_ORDER_STATUSES:
+        enqueue_final_status_webhook(order)
     if target in REFUNDING_STATUSES:
         post_entry(
             reseller_id=order.reseller_id,
@@ -397,9 +400,7 @@ def _handle_not_found(order_id: int, error: NotFoundError) -> CashInOrder:
                 return _resubmit(order)
             _flag(
                 order_id,
-                _(
-                    "The provider has no order under %(ref)s after %(n)s resubmit(s); decide by hand."
-                )
+                _("No order at the provider under %(ref)s after %(n)s resubmits; decide by hand.")
                 % {"ref": order.client_reference, "n": order.resubmit_count},
             )
     with transaction.atomic():

@@ -71,11 +71,8 @@ def database_from_url(url: str, base_dir) -> dict:
     """Translate DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path) to Django."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if path.startswith("//"):  # sqlite:////absolute/path
-            path = path[1:]
-        elif path.startswith("/"):  # sqlite:///relative/path
-            path = path[1:]
+        # sqlite:///relative/path and sqlite:////absolute/path
+        path = unquote(parsed.path)[1:]
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path if os.path.isabs(path) else str(base_dir / path),

@@ -56,6 +56,9 @@ class WebhookDelivery(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event} → {self.url} ({self.state})"
+
 
 class WebhookAttempt(models.Model):
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
@@ -66,3 +69,6 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.status_code or self.error or '-'} at {self.attempted_at}"
