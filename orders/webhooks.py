@@ -1,8 +1,326 @@
-"""Signed webhooks for final order statuses (the API issue fills this in)."""
+"""Signed webhooks for final order statuses, sent through an outbox.
+
+The transaction that makes an order final writes a WebhookDelivery row (never network I/O
+there, so the poll sweep is never slowed by a reseller's server). The worker task
+`deliver_due_webhooks_task`, on its own schedule, claims due rows with a guarded update, POSTs
+them from a bounded thread pool and records every attempt. Non-2xx answers and timeouts are
+retried with backoff until WEBHOOK_RETRY_HOURS after the delivery was created, then given up.
+
+Signature: header X-Panel-Signature = hex HMAC-SHA256(secret, timestamp + "." + raw body), with
+the UNIX timestamp in X-Panel-Timestamp. The body is {"id", "event", "order": {...}}.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.api.serialize import order_json
+from orders.errors import OrderError
+from orders.models import CashInOrder, Reseller, WebhookAttempt, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+State = WebhookDelivery.State
+BACKOFF = [timedelta(seconds=s) for s in (30, 60, 120, 300, 600, 1800, 3600, 7200, 14400)]
+CLAIM = timedelta(minutes=5)  # longer than any one attempt; a killed worker's rows come back
+BATCH = 100
+ERROR_TEXT_LIMIT = 500
+USER_AGENT = "cashin-panel-webhooks/1"
 
 
-def enqueue_final_status_webhook(order) -> None:
+class WebhookSettingsError(OrderError):
+    code = "invalid_callback_url"
+    field = "callback_url"
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+# --- Outbox ----------------------------------------------------------------------------------
+
+
+def enqueue_final_status_webhook(order: CashInOrder) -> WebhookDelivery | None:
     """Called inside the transaction that makes `order` final: record a delivery to send later.
 
     It must never call out over the network: the worker delivers, off the poll sweep.
     """
+    url = Reseller.objects.filter(pk=order.reseller_id).values_list("callback_url", flat=True)
+    url = url.first()
+    if not url:
+        return None
+    payload = order_json(order)
+    return WebhookDelivery.objects.create(
+        reseller_id=order.reseller_id,
+        order=order,
+        event=f"cashin.{payload['status']}",
+        url=url,
+        payload=payload,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def webhook_send_again(*, delivery_id: int, reseller: Reseller | None = None) -> WebhookDelivery:
+    """Queue the order's notification again, as a new delivery to the current callback URL."""
+    deliveries = WebhookDelivery.objects.select_related("order", "reseller")
+    if reseller is not None:
+        deliveries = deliveries.filter(reseller=reseller)
+    old = deliveries.get(pk=delivery_id)
+    url = Reseller.objects.get(pk=old.reseller_id).callback_url
+    if not url:
+        raise WebhookSettingsError(_("Set a callback URL first."))
+    payload = order_json(old.order)
+    return WebhookDelivery.objects.create(
+        reseller_id=old.reseller_id,
+        order=old.order,
+        event=f"cashin.{payload['status']}",
+        url=url,
+        payload=payload,
+        next_attempt_at=timezone.now(),
+    )
+
+
+# --- Settings --------------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_hex(24)
+
+
+def webhook_set_callback_url(*, reseller: Reseller, url: str) -> Reseller:
+    """Set (or clear, with "") the callback URL; a signing secret is made on first use."""
+    url = (url or "").strip()
+    if url:
+        _check_url(url)
+    reseller.callback_url = url
+    fields = ["callback_url"]
+    if url and not reseller.webhook_secret:
+        reseller.webhook_secret = new_secret()
+        fields.append("webhook_secret")
+    reseller.save(update_fields=fields)
+    return reseller
+
+
+def webhook_rotate_secret(*, reseller: Reseller) -> Reseller:
+    """A new signing secret; it signs every attempt from now on, retries included."""
+    reseller.webhook_secret = new_secret()
+    reseller.save(update_fields=["webhook_secret"])
+    return reseller
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
+        raise WebhookSettingsError(_("Enter an http:// or https:// URL (up to 500 characters)."))
+    if _setting("WEBHOOK_ALLOW_PRIVATE_URLS", settings.DEBUG):
+        return
+    if parts.scheme != "https":
+        raise WebhookSettingsError(_("The callback URL must use https://."))
+    if parts.hostname == "localhost" or _is_private_ip(parts.hostname):
+        raise WebhookSettingsError(_("The callback URL must be a public address."))
+
+
+def _is_private_ip(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
+# --- Signing ---------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    message = timestamp.encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def request_body(delivery: WebhookDelivery) -> bytes:
+    envelope = {"id": delivery.pk, "event": delivery.event, "order": delivery.payload}
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# --- Delivery --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    status_code: int | None
+    error: str
+    duration_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass
+class DeliveryReport:
+    attempted: int = 0
+    delivered: int = 0
+    failed: int = 0
+    gave_up: int = 0
+
+
+def deliver_due(*, limit: int = BATCH) -> DeliveryReport:
+    """One step: claim up to `limit` due deliveries, POST them concurrently, record each."""
+    report = DeliveryReport()
+    claimed = _claim_due(limit)
+    if not claimed:
+        return report
+    secrets_by_reseller = _signing_secrets({d.reseller_id for d in claimed})
+    workers = max(1, min(_setting("WEBHOOK_CONCURRENCY", 8), len(claimed)))
+    with _client() as client, ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(
+            pool.map(lambda d: _post(client, d, secrets_by_reseller[d.reseller_id]), claimed)
+        )
+    for delivery, result in zip(claimed, results, strict=True):
+        state = _record(delivery.pk, result)
+        report.attempted += 1
+        report.delivered += state == State.DELIVERED
+        report.failed += not result.ok
+        report.gave_up += state == State.GAVE_UP
+    return report
+
+
+def _claim_due(limit: int) -> list[WebhookDelivery]:
+    now = timezone.now()
+    due = list(
+        WebhookDelivery.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .only("id", "reseller_id", "event", "url", "payload", "next_attempt_at")[:limit]
+    )
+    claimed = []
+    for delivery in due:
+        # Guarded update: when two workers race for a row, exactly one moves it.
+        won = WebhookDelivery.objects.filter(
+            pk=delivery.pk, state=State.PENDING, next_attempt_at=delivery.next_attempt_at
+        ).update(next_attempt_at=now + CLAIM)
+        if won == 1:
+            claimed.append(delivery)
+    return claimed
+
+
+def _signing_secrets(reseller_ids: set[int]) -> dict[int, str]:
+    found = dict(Reseller.objects.filter(pk__in=reseller_ids).values_list("id", "webhook_secret"))
+    for reseller_id, secret in found.items():
+        if not secret:  # a URL set by staff in the admin: make the secret the reseller will see
+            found[reseller_id] = new_secret()
+            Reseller.objects.filter(pk=reseller_id, webhook_secret="").update(
+                webhook_secret=found[reseller_id]
+            )
+    return found
+
+
+def _client() -> httpx.Client:
+    timeout = httpx.Timeout(
+        _setting("WEBHOOK_TIMEOUT", 5.0), connect=_setting("WEBHOOK_CONNECT_TIMEOUT", 3.0)
+    )
+    workers = _setting("WEBHOOK_CONCURRENCY", 8)
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
+def _post(client: httpx.Client, delivery: WebhookDelivery, secret: str) -> AttemptResult:
+    """Runs in a pool thread: HTTP only, no database."""
+    body = request_body(delivery)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Panel-Event": delivery.event,
+        "X-Panel-Delivery": str(delivery.pk),
+        "X-Panel-Timestamp": timestamp,
+        "X-Panel-Signature": sign(secret, timestamp, body),
+    }
+    started = time.monotonic()
+    try:
+        # Streamed and closed unread: a receiver's answer body is never needed nor trusted.
+        with client.stream("POST", delivery.url, content=body, headers=headers) as response:
+            code, error = response.status_code, ""
+    except httpx.TimeoutException as exc:
+        code, error = None, f"timeout ({type(exc).__name__})"
+    except (httpx.HTTPError, ValueError) as exc:
+        code, error = None, f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT]
+    duration = int((time.monotonic() - started) * 1000)
+    if code is not None and not 200 <= code < 300:
+        error = f"HTTP {code}"
+    return AttemptResult(status_code=code, error=error, duration_ms=duration)
+
+
+def _record(delivery_id: int, result: AttemptResult) -> str:
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            status_code=result.status_code,
+            error=result.error,
+            duration_ms=result.duration_ms,
+        )
+        delivery.attempt_count += 1
+        now = timezone.now()
+        if result.ok:
+            delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
+                State.DELIVERED,
+                now,
+                None,
+            )
+        else:
+            delivery.next_attempt_at = now + next_delay(delivery.attempt_count)
+            if delivery.next_attempt_at > delivery.created_at + retry_window():
+                delivery.state, delivery.next_attempt_at = State.GAVE_UP, None
+                log.warning("webhook %s to %s: gave up", delivery.pk, delivery.url)
+        delivery.save(update_fields=["state", "attempt_count", "next_attempt_at", "delivered_at"])
+        return delivery.state
+
+
+def next_delay(attempt_count: int) -> timedelta:
+    return BACKOFF[min(attempt_count, len(BACKOFF)) - 1]
+
+
+def retry_window() -> timedelta:
+    return timedelta(hours=_setting("WEBHOOK_RETRY_HOURS", 24))
+
+
+def deliver_due_webhooks_task() -> str:
+    """django-q2 schedule "deliver-webhooks", every minute, separate from the poll sweep.
+
+    Drains what is due, then keeps watching for WEBHOOK_TASK_SECONDS (default 0: return at
+    once, so the task does not hold a worker; set it to ~50 for sub-second latency and give
+    the cluster a worker more).
+    """
+    deadline = time.monotonic() + _setting("WEBHOOK_TASK_SECONDS", 0)
+    drain_until = time.monotonic() + 50
+    total = DeliveryReport()
+    while True:
+        close_old_connections()
+        report = deliver_due()
+        for name in ("attempted", "delivered", "failed", "gave_up"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        now = time.monotonic()
+        if report.attempted == 0 and now >= deadline or now >= max(deadline, drain_until):
+            break
+        if report.attempted == 0:
+            time.sleep(1.0)
+    return (
+        f"{total.attempted} attempts: {total.delivered} delivered, "
+        f"{total.failed} failed, {total.gave_up} gave up"
+    )

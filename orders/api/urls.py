@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from orders.api import docs, views
+
+urlpatterns = [
+    path("cash-in", views.cashin_create, name="api-cashin-create"),
+    path("cash-in/<path:client_reference>", views.cashin_detail, name="api-cashin-detail"),
+    path("orders", views.order_list, name="api-orders"),
+    path("balance", views.balance, name="api-balance"),
+    path("payins", views.payin_start, name="api-payin-create"),
+    path("payins/<path:external_id>", views.payin_detail, name="api-payin-detail"),
+    path("openapi.json", docs.openapi_json, name="api-openapi"),
+    path("docs", docs.docs, name="api-docs"),
+]

@@ -1,0 +1,85 @@
+"""`api_endpoint`: bearer-key authentication, per-key rate limit and JSON errors for a view.
+
+The view gets `request.reseller` and `request.api_key`, and may raise ApiError or a domain
+OrderError; both become JSON answers. Rate limit: API_RATE_LIMIT requests per key per
+minute, counted in the Django cache (a fixed one-minute window; with several server
+processes use a shared cache, e.g. Redis or the database cache, for one count per key).
+"""
+
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from orders.api.errors import ApiError, from_order_error
+from orders.apikeys import api_key_authenticate
+from orders.errors import OrderError
+
+WINDOW_SECONDS = 60
+
+
+def api_endpoint(*methods: str):
+    def decorate(view):
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                if request.method not in methods:
+                    return _method_not_allowed(methods)
+                _authenticate(request)
+                return view(request, *args, **kwargs)
+            except ApiError as error:
+                return _with_retry_after(error)
+            except OrderError as error:
+                return from_order_error(error).response()
+
+        return wrapped
+
+    return decorate
+
+
+def _method_not_allowed(methods) -> JsonResponse:
+    response = ApiError(405, "method_not_allowed", _("Method not allowed.")).response()
+    response["Allow"] = ", ".join(methods)
+    return response
+
+
+def _with_retry_after(error: ApiError) -> JsonResponse:
+    response = error.response()
+    if error.status == 429:
+        response["Retry-After"] = str(WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS)
+    if error.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def _authenticate(request) -> None:
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    key = api_key_authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    if key is None:
+        raise ApiError(
+            401, "unauthorized", _("Send a valid API key as 'Authorization: Bearer <key>'.")
+        )
+    _count_request(key.pk)
+    if not key.reseller.is_active:
+        raise ApiError(403, "reseller_suspended", _("Your account is suspended; contact support."))
+    request.api_key, request.reseller = key, key.reseller
+
+
+def _count_request(key_id: int) -> None:
+    limit = getattr(settings, "API_RATE_LIMIT", 120)
+    bucket = f"api-rate:{key_id}:{int(time.time()) // WINDOW_SECONDS}"
+    cache.add(bucket, 0, WINDOW_SECONDS + 5)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # evicted between add and incr
+        cache.set(bucket, 1, WINDOW_SECONDS + 5)
+        count = 1
+    if count > limit:
+        raise ApiError(
+            429, "rate_limited", _("Too many requests: at most %(n)s a minute.") % {"n": limit}
+        )

@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("Where the key is used, e.g. 'shop server'.")
+    )
+
+
+class CallbackUrlForm(forms.Form):
+    callback_url = forms.CharField(
+        label=_("Callback URL"),
+        max_length=500,
+        required=False,
+        help_text=_("We POST each final order status here. Leave empty to stop webhooks."),
+    )

@@ -1,0 +1,156 @@
+"""Reading API input: a JSON object body and query parameters, or a 422 with field messages.
+
+Nothing the client sends reaches a service before its type is checked here, so no input
+(bad JSON, wrong types, control characters, floats, huge numbers) can become a 500.
+"""
+
+import base64
+import binascii
+import json
+import unicodedata
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import RequestDataTooBig
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from orders.api.errors import invalid
+
+AMOUNT_CEILING = Decimal("1e12")
+
+
+def json_object(request) -> dict:
+    try:
+        body = json.loads(request.body or b"")
+    except RequestDataTooBig:
+        raise invalid({}, _("The body is too large.")) from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise invalid({}, _("The body must be a JSON object.")) from None
+    if not isinstance(body, dict):
+        raise invalid({}, _("The body must be a JSON object."))
+    return body
+
+
+class Fields:
+    """Collects field messages; `.done()` raises one 422 with all of them."""
+
+    def __init__(self, data: dict):
+        self.data, self.errors = data, {}
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def text(self, name: str, *, required: bool = True, max_length: int = 200, aliases=()):
+        value = next((self.data[n] for n in (name, *aliases) if n in self.data), None)
+        if value is None or value == "":
+            if required:
+                self.error(name, _("This field is required."))
+            return ""
+        if not isinstance(value, str):
+            self.error(name, _("Send this field as a string."))
+            return ""
+        if len(value) > max_length or not is_printable(value):
+            self.error(name, _("Up to %(n)s printable characters.") % {"n": max_length})
+            return ""
+        return value
+
+    def amount(self, name: str = "amount"):
+        """A string ("500.50") or a whole number; floats are refused (they lose poisha)."""
+        value = self.data.get(name)
+        if value is None:
+            self.error(name, _("This field is required."))
+            return None
+        if isinstance(value, bool | float) or not isinstance(value, str | int):
+            self.error(name, _('Send the amount as a string like "500.50" or a whole number.'))
+            return None
+        if isinstance(value, str) and (len(value) > 40 or not is_printable(value)):
+            self.error(name, _("Enter the amount as a number, e.g. 500 or 500.50."))
+            return None
+        if _too_large(value):
+            self.error(name, _("The amount is too large."))
+            return None
+        return value
+
+    def done(self) -> None:
+        if self.errors:
+            raise invalid(self.errors)
+
+
+def is_printable(value: str) -> bool:
+    return not any(unicodedata.category(c) in ("Cc", "Cs") for c in value)
+
+
+def _too_large(value) -> bool:
+    # orders.numbers.normalize_amount raises decimal.InvalidOperation (not InvalidAmount) on
+    # amounts past 28 digits; refuse those here first.
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return False
+    return amount.is_finite() and abs(amount) >= AMOUNT_CEILING
+
+
+def query_datetime(request, name: str) -> datetime | None:
+    raw = request.GET.get(name)
+    if not raw:
+        return None
+    try:
+        moment = parse_datetime(raw) if is_printable(raw) and len(raw) <= 40 else None
+        moment = moment and as_utc(moment)
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None:
+        raise invalid({name: [_("Use ISO 8601, e.g. 2025-01-31T09:30:00+06:00.")]})
+    return moment
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Aware and in UTC; raises OverflowError at the ends of the calendar."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment.astimezone(UTC)
+
+
+def query_choice(request, name: str, choices) -> str | None:
+    raw = request.GET.get(name)
+    if not raw:
+        return None
+    if raw not in choices:
+        raise invalid({name: [_("One of: %(c)s.") % {"c": ", ".join(choices)}]})
+    return raw
+
+
+def query_int(request, name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and low <= int(raw) <= high):
+        raise invalid({name: [_("A whole number from %(a)s to %(b)s.") % {"a": low, "b": high}]})
+    return int(raw)
+
+
+# --- Cursor: opaque to clients, base64 of [created_at ISO, id] -------------------------------
+
+
+def encode_cursor(created_at: datetime, pk: int) -> str:
+    raw = json.dumps([created_at.isoformat(), pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(request, name: str = "cursor") -> tuple[datetime, int] | None:
+    raw = request.GET.get(name)
+    if not raw:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        moment_text, pk = json.loads(text)
+        moment = parse_datetime(moment_text)
+        if moment is None or not isinstance(pk, int) or isinstance(pk, bool):
+            raise ValueError(raw)
+        if not -(2**63) <= pk < 2**63:
+            raise ValueError(raw)
+        return as_utc(moment), pk
+    except (ValueError, TypeError, OverflowError, binascii.Error, RecursionError):
+        raise invalid({name: [_("This cursor is not valid; use next_cursor as given.")]}) from None
