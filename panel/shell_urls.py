@@ -1,11 +1,25 @@
-"""The reseller-facing pages (filled in by the panel issue)."""
+"""The reseller-facing pages."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from panel import views, views_cashin, views_wallet
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", TemplateView.as_view(template_name="base.html"), name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
+    path("cashin/new/", views_cashin.cashin_new, name="cashin_new"),
+    path("cashin/confirm/", views_cashin.cashin_confirm, name="cashin_confirm"),
+    path("orders/", views_cashin.order_list, name="order_list"),
+    path("orders/export.csv", views_cashin.order_export, name="order_export"),
+    path("orders/status/", views_cashin.order_statuses, name="order_statuses"),
+    path("orders/<int:pk>/", views_cashin.order_detail, name="order_detail"),
+    path("orders/<int:pk>/live/", views_cashin.order_live, name="order_live"),
+    path("wallet/", views_wallet.wallet, name="wallet"),
+    path("wallet/export.csv", views_wallet.wallet_export, name="wallet_export"),
+    path("funds/", views_wallet.payin_list, name="payin_list"),
+    path("funds/add/", views_wallet.payin_new, name="payin_new"),
+    path("funds/<int:pk>/", views_wallet.payin_detail, name="payin_detail"),
+    path("funds/<int:pk>/live/", views_wallet.payin_live, name="payin_live"),
 ]

@@ -1,0 +1,187 @@
+"""Reads for the reseller pages: every query is scoped to one reseller.
+
+Lists use keyset pagination on (created_at, id), newest first, so a page costs the same on the
+millionth row as on the first and no COUNT(*) is ever run.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from orders.errors import InvalidReceiver
+from orders.models import CashInOrder, LedgerEntry, PayIn, Reseller
+from orders.models.cashin import OPEN_ORDER_STATUSES
+from orders.numbers import normalize_mobile_number
+
+PAGE_SIZE = 50
+LIVE_LIMIT = 100  # ids one live-status request may ask about
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --- Keyset pagination -----------------------------------------------------------------------
+
+
+def encode_cursor(created_at: datetime, pk: int) -> str:
+    micros = (created_at - EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{pk}"
+
+
+def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    try:
+        micros, pk = (int(part) for part in (raw or "").split("."))
+    except ValueError:
+        return None
+    return EPOCH + timedelta(microseconds=micros), pk
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None = None  # older rows
+    prev_cursor: str | None = None  # newer rows
+    extra: dict = field(default_factory=dict)
+
+
+def keyset_page(
+    queryset: QuerySet, *, after: str | None, before: str | None, size: int = PAGE_SIZE
+) -> Page:
+    """One page newest first; `after` walks to older rows, `before` back to newer ones."""
+    if cursor := decode_cursor(before):
+        at, pk = cursor
+        newer = Q(created_at__gt=at) | Q(created_at=at, id__gt=pk)
+        rows = list(queryset.filter(newer).order_by("created_at", "id")[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(rows, _cursor(rows, -1), _cursor(rows, 0) if has_more else None)
+    query = queryset.order_by("-created_at", "-id")
+    if cursor := decode_cursor(after):
+        at, pk = cursor
+        query = query.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
+    rows = list(query[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, _cursor(rows, -1) if has_more else None, _cursor(rows, 0) if after else None)
+
+
+def _cursor(rows: list, index: int) -> str | None:
+    return encode_cursor(rows[index].created_at, rows[index].pk) if rows else None
+
+
+# --- Dates -----------------------------------------------------------------------------------
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of a panel-local (Asia/Dhaka) day, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def in_days(queryset: QuerySet, date_from: date | None, date_to: date | None) -> QuerySet:
+    if date_from:
+        queryset = queryset.filter(created_at__gte=day_start(date_from))
+    if date_to:
+        queryset = queryset.filter(created_at__lt=day_start(date_to + timedelta(days=1)))
+    return queryset
+
+
+# --- Cash In orders --------------------------------------------------------------------------
+
+
+def order_list(
+    *,
+    reseller: Reseller,
+    status: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    search: str = "",
+) -> QuerySet:
+    orders = in_days(CashInOrder.objects.filter(reseller=reseller), date_from, date_to)
+    if status:
+        orders = orders.filter(status=status)
+    if search := search.strip():
+        orders = orders.filter(_search(search))
+    return orders
+
+
+def _search(text: str) -> Q:
+    match = Q(client_reference=text) | Q(order_number=text)
+    try:
+        return match | Q(receiver_number=normalize_mobile_number(text))
+    except InvalidReceiver:
+        return match
+
+
+def order_for_reseller(*, reseller: Reseller, pk: int) -> CashInOrder:
+    """The reseller's own order, or 404 (another reseller's order does not exist for them)."""
+    return get_object_or_404(CashInOrder, pk=pk, reseller=reseller)
+
+
+def order_statuses(*, reseller: Reseller, ids: list[int]) -> list[CashInOrder]:
+    return list(
+        CashInOrder.objects.filter(reseller=reseller, pk__in=ids[:LIVE_LIMIT]).only(
+            "id", "status", "provider_status", "order_number", "completed_at"
+        )
+    )
+
+
+def orders_for_export(queryset: QuerySet) -> Iterator[CashInOrder]:
+    return queryset.order_by("-created_at", "-id").iterator(chunk_size=2000)
+
+
+@dataclass(frozen=True)
+class StatusTotal:
+    status: str
+    label: str
+    count: int
+    total: Decimal
+
+
+def dashboard(*, reseller: Reseller, recent: int = 10) -> dict:
+    """Today's (Asia/Dhaka) totals by status, orders needing a look, the latest orders."""
+    mine = CashInOrder.objects.filter(reseller=reseller)
+    today = mine.filter(created_at__gte=day_start(timezone.localdate()))
+    rows = today.values("status").annotate(count=Count("id"), total=Sum("amount"))
+    labels = dict(CashInOrder._meta.get_field("status").choices)
+    totals = [
+        StatusTotal(
+            row["status"], labels.get(row["status"], row["status"]), row["count"], row["total"]
+        )
+        for row in sorted(rows, key=lambda row: row["status"])
+    ]
+    attention = mine.filter(Q(needs_attention=True) | Q(status__in=OPEN_ORDER_STATUSES))
+    return {
+        "today_totals": totals,
+        "today_count": sum(t.count for t in totals),
+        "today_sum": sum((t.total for t in totals), Decimal("0")),
+        "attention": list(attention.order_by("-created_at", "-id")[:recent]),
+        "recent": list(mine.order_by("-created_at", "-id")[:recent]),
+    }
+
+
+# --- Wallet ----------------------------------------------------------------------------------
+
+
+def ledger_list(
+    *, reseller: Reseller, date_from: date | None = None, date_to: date | None = None
+) -> QuerySet:
+    entries = LedgerEntry.objects.filter(reseller=reseller).select_related("order", "payin")
+    return in_days(entries, date_from, date_to)
+
+
+def ledger_for_export(queryset: QuerySet) -> Iterator[LedgerEntry]:
+    return queryset.order_by("-created_at", "-id").iterator(chunk_size=2000)
+
+
+# --- PayIns ----------------------------------------------------------------------------------
+
+
+def payin_list(*, reseller: Reseller) -> QuerySet:
+    return PayIn.objects.filter(reseller=reseller)
+
+
+def payin_for_reseller(*, reseller: Reseller, pk: int) -> PayIn:
+    return get_object_or_404(PayIn, pk=pk, reseller=reseller)

@@ -1,0 +1,59 @@
+"""What every reseller page shares: the reseller check, CSV streaming, live-update headers."""
+
+import csv
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from panel.templatetags.panel_tags import taka
+
+
+def reseller_required(view):
+    """Login required; `request.reseller` is the user's wallet. Staff without one get a pointer
+    to the admin instead of an error."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            request.reseller = request.user.reseller
+        except ObjectDoesNotExist:
+            return render(request, "panel/no_reseller.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def with_balance(response, reseller):
+    """Live updates read the fresh balance from this header to refresh the top bar."""
+    reseller.refresh_from_db(fields=["balance"])
+    response["X-Balance"] = taka(reseller.balance)
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    """A CSV built row by row while it is sent: memory stays flat for any number of rows."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
