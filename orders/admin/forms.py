@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from orders.numbers import CENT
+
+
+class ReasonForm(forms.Form):
+    """The reason a staff member gives for a decision; it is stored with the decision."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=1000,
+        strip=True,
+    )
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+class AdjustBalanceForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (BDT)"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Positive to credit the wallet, negative (e.g. -500) to debit it."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+    def clean_amount(self) -> Decimal:
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise forms.ValidationError(_("An adjustment cannot be zero."))
+        return amount.quantize(CENT)
+
+
+class ResellerCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    opening_balance = forms.DecimalField(
+        label=_("Opening balance (BDT)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        initial=Decimal("0"),
+        required=False,
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("A user with this username already exists."))
+        return username
+
+    def clean_opening_balance(self) -> Decimal:
+        return (self.cleaned_data.get("opening_balance") or Decimal("0")).quantize(CENT)

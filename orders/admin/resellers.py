@@ -1,0 +1,126 @@
+"""Resellers for staff: limits are edited here; balance and state only through services."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orders.admin.common import taka
+from orders.admin.forms import AdjustBalanceForm, ResellerCreateForm
+from orders.errors import InsufficientBalance
+from orders.ledger import staff_adjust_balance
+from orders.models import Reseller
+from orders.resellers import reseller_create, reseller_set_state
+
+EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url"]
+
+
+@admin.register(Reseller)
+class ResellerAdmin(admin.ModelAdmin):
+    list_display = ["username", "state", "balance_taka", "min_amount", "max_amount"]
+    list_display += ["daily_limit", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    fields = ["username", "state", "balance_taka", *EDITABLE_FIELDS, "created_at"]
+    readonly_fields = ["username", "state", "balance_taka", "created_at"]
+    actions = ["suspend", "reactivate"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_adjust_permission(self, request) -> bool:
+        return request.user.has_perm("orders.add_ledgerentry")
+
+    def save_model(self, request, obj, form, change):
+        # Only the limit fields: a full save would write back a balance read before the
+        # form was shown, undoing every debit and credit made since.
+        changed = [name for name in form.changed_data if name in EDITABLE_FIELDS]
+        if changed:
+            obj.save(update_fields=changed)
+
+    def get_urls(self):
+        adjust = path(
+            "<path:object_id>/adjust-balance/",
+            self.admin_site.admin_view(self.adjust_balance_view),
+            name="orders_reseller_adjust_balance",
+        )
+        return [adjust, *super().get_urls()]
+
+    @admin.display(description=gettext_lazy("username"), ordering="user__username")
+    def username(self, reseller: Reseller) -> str:
+        return reseller.user.get_username()
+
+    @admin.display(description=gettext_lazy("balance"), ordering="balance")
+    def balance_taka(self, reseller: Reseller) -> str:
+        return taka(reseller.balance)
+
+    @admin.action(description=gettext_lazy("Suspend"), permissions=["change"])
+    def suspend(self, request, queryset):
+        self.set_state(request, queryset, active=False)
+
+    @admin.action(description=gettext_lazy("Reactivate"), permissions=["change"])
+    def reactivate(self, request, queryset):
+        self.set_state(request, queryset, active=True)
+
+    def set_state(self, request, queryset, *, active: bool) -> None:
+        for reseller in queryset:
+            reseller_set_state(reseller_id=reseller.pk, active=active)
+            self.log_change(request, reseller, _("Reactivated") if active else _("Suspended"))
+        verb = _("reactivated") if active else _("suspended")
+        message = _("%(n)s reseller(s) %(verb)s.") % {"n": len(queryset), "verb": verb}
+        self.message_user(request, message)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ResellerCreateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                reseller = reseller_create(**form.cleaned_data, created_by=request.user)
+            except ValidationError as error:
+                form.add_error("password", error)
+            else:
+                self.log_addition(request, reseller, _("Created with the add form"))
+                self.message_user(request, _("Reseller %(name)s created.") % {"name": reseller})
+                return redirect(reverse("admin:orders_reseller_change", args=[reseller.pk]))
+        return self.form_page(request, form, _("Add reseller"))
+
+    def adjust_balance_view(self, request, object_id):
+        reseller = self.get_object(request, object_id)
+        if reseller is None:
+            raise Http404
+        if not self.has_adjust_permission(request):
+            raise PermissionDenied
+        form = AdjustBalanceForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = staff_adjust_balance(
+                    reseller_id=reseller.pk, staff_user=request.user, **form.cleaned_data
+                )
+            except InsufficientBalance as error:
+                form.add_error("amount", error.message)
+            else:
+                message = _("Balance adjusted by %(amount)s; it is now %(balance)s.")
+                values = {"amount": taka(entry.amount), "balance": taka(entry.balance_after)}
+                self.message_user(request, message % values, messages.SUCCESS)
+                return redirect(reverse("admin:orders_reseller_change", args=[reseller.pk]))
+        title = _("Adjust the balance of %(name)s (now %(balance)s)") % {
+            "name": reseller,
+            "balance": taka(reseller.balance),
+        }
+        return self.form_page(request, form, title, reseller)
+
+    def form_page(self, request, form, title, reseller=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "form": form,
+            "original": reseller,
+        }
+        return TemplateResponse(request, "admin/orders/reseller/form_page.html", context)
