@@ -2,6 +2,7 @@
 
 import csv
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -29,9 +30,10 @@ def reseller_required(view):
 
 
 def with_balance(response, reseller):
-    """Live updates read the fresh balance from this header to refresh the top bar."""
+    """Live updates read the fresh balance from this header to refresh the top bar
+    (percent-encoded: a header carries ASCII only, and ৳ is not)."""
     reseller.refresh_from_db(fields=["balance"])
-    response["X-Balance"] = taka(reseller.balance)
+    response["X-Balance"] = quote(taka(reseller.balance))
     return response
 
 

@@ -6,7 +6,7 @@
   function setBalance(response) {
     var balance = response.headers.get("X-Balance");
     if (!balance) return;
-    document.querySelectorAll("[data-balance]").forEach(function (el) { el.textContent = balance; });
+    document.querySelectorAll("[data-balance]").forEach(function (el) { el.textContent = decodeURIComponent(balance); });
   }
 
   // Rows of non-final orders ([data-order][data-open]) get their badge refreshed.

@@ -42,3 +42,8 @@ def other_reseller(db):
 @pytest.fixture
 def rclient(reseller):
     return login(reseller)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

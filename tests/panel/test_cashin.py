@@ -110,9 +110,7 @@ def test_a_tampered_resubmission_is_refused_without_a_second_order(rclient, rese
     assert CashInOrder.objects.filter(reseller=reseller).count() == 1
 
 
-def test_an_order_the_provider_rejects_is_failed_and_refunded_on_screen(
-    rclient, reseller, sandbox
-):
+def test_an_order_the_provider_rejects_is_failed_and_refunded_on_screen(rclient, reseller, sandbox):
     confirm = hidden_fields(review(rclient, receiver="01712345677", amount="500"))
     page = rclient.post(reverse("cashin_confirm"), confirm, follow=True)
     html = page.content.decode()
