@@ -1,0 +1,118 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from orders.apikeys import api_key_create
+from orders.models import CashInOrder, OrderStatus
+from tests.api.conftest import Api
+from tests.factories import CashInOrderFactory, PayInFactory, ResellerFactory
+
+
+def make_orders(reseller, count, **fields):
+    orders = [CashInOrderFactory(reseller=reseller, **fields) for _ in range(count)]
+    # Several orders share one created_at: the cursor must still neither skip nor repeat.
+    moment = timezone.now() - timedelta(hours=1)
+    for index, order in enumerate(orders):
+        CashInOrder.objects.filter(pk=order.pk).update(
+            created_at=moment + timedelta(minutes=index // 3)
+        )
+    return orders
+
+
+def test_cursor_pages_cover_every_order_once_newest_first(api, reseller):
+    orders = make_orders(reseller, 12)
+    make_orders(ResellerFactory(), 3)  # another reseller's: never listed
+
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"limit": 5, **({"cursor": cursor} if cursor else {})}
+        body = api.get("/orders", params).json()
+        seen += [o["client_reference"] for o in body["results"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+
+    assert pages == 3
+    expected = CashInOrder.objects.filter(reseller=reseller).order_by("-created_at", "-id")
+    assert seen == [o.client_reference for o in expected]
+    assert sorted(seen) == sorted(o.client_reference for o in orders)
+
+
+def test_status_and_since_filters(api, reseller):
+    make_orders(reseller, 2, status=OrderStatus.SUCCESS)
+    make_orders(reseller, 3, status=OrderStatus.SUBMIT_UNKNOWN)
+    recent = CashInOrderFactory(reseller=reseller, status=OrderStatus.FAILED)
+
+    assert len(api.get("/orders", {"status": "success"}).json()["results"]) == 2
+    pending = api.get("/orders", {"status": "pending"}).json()["results"]
+    assert [o["status"] for o in pending] == ["pending"] * 3
+    since = (timezone.now() - timedelta(minutes=5)).isoformat()
+    found = api.get("/orders", {"since": since}).json()["results"]
+    assert [o["client_reference"] for o in found] == [recent.client_reference]
+
+
+def test_bad_query_parameters_are_422(api):
+    for params in (
+        {"status": "done"},
+        {"since": "yesterday"},
+        {"since": "0001-01-01T00:00:00+14:00"},
+        {"cursor": "not-a-cursor"},
+        {"cursor": "WzEsMl0"},  # valid base64 of [1,2]
+        {"limit": "0"},
+        {"limit": "1e3"},
+    ):
+        response = api.get("/orders", params)
+        assert response.status_code == 422, params
+        assert response.json()["errors"]
+
+
+def test_balance(api):
+    assert api.get("/balance").json() == {"balance": "10000.00", "currency": "BDT"}
+
+
+def test_payin_create_and_read(api, reseller, sandbox):
+    response = api.post("/payins", {"amount": "1500.00", "wallet_provider": "BKash",
+                                    "mobile_number": "01812345670", "email": "p@example.com",
+                                    "customer_name": "Rahim"})  # fmt: skip
+    assert response.status_code == 201, response.content
+    payin = response.json()
+    assert payin["status"] == "pending"
+    assert payin["payment_link"].endswith(payin["external_id"])
+
+    read = api.get(f"/payins/{payin['external_id']}")
+    assert read.status_code == 200
+    assert read.json()["amount"] == "1500.00"
+
+
+def test_payin_bad_fields_are_422_per_field(api, sandbox):
+    response = api.post("/payins", {"amount": "1500.00", "wallet_provider": "Rocket",
+                                    "mobile_number": "123", "email": "nope",
+                                    "customer_name": "Rahim"})  # fmt: skip
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert "mobile_number" in errors or "wallet_provider" in errors
+    assert sandbox.stats()["payin_submits"] == {}
+
+
+def test_payin_float_amount_is_422(api, sandbox):
+    response = api.post("/payins", {"amount": 1500.5, "wallet_provider": "BKash",
+                                    "mobile_number": "01812345670", "email": "p@example.com",
+                                    "customer_name": "Rahim"})  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["errors"]["amount"]
+
+
+def test_another_resellers_payin_is_404(api):
+    theirs = PayInFactory()
+    assert api.get(f"/payins/{theirs.external_id}").status_code == 404
+
+
+def test_suspended_reseller_cannot_start_payin(db):
+    other = ResellerFactory(balance=Decimal("1"))
+    api = Api(api_key_create(reseller=other, name="k")[0])
+    from orders.resellers import reseller_set_state
+
+    reseller_set_state(reseller_id=other.pk, active=False)
+    assert api.post("/payins", {}).status_code == 403
