@@ -1,0 +1,87 @@
+"""The sandbox's knobs: one mutable dataclass, changed live by tests and /_sandbox/config."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class SandboxConfig:
+    final_after: float = 20.0  # seconds from submit to the final status
+    latency_ms: float = 0.0  # added before every provider answer
+    error_rate: float = 0.0  # share of provider requests answered 500 before doing anything
+    html_errors: bool = False  # every 500 is an HTML page instead of JSON
+    malformed_rate: float = 0.0  # share of 200/201 answers whose JSON body is cut short
+    submit_hang_seconds: float = 30.0  # how long a receiver number ending in 4 holds its submit
+    nictbd_store_id: str = ""
+    nictbd_api_key: str = ""
+    nictbd_api_secret: str = ""
+    trustedpay_api_key: str = ""
+    trustedpay_api_secret: str = ""
+
+    def __post_init__(self) -> None:
+        for name, value in self.as_dict().items():
+            setattr(self, name, _coerce(name, value))
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def copy(self) -> SandboxConfig:
+        return dataclasses.replace(self)
+
+    def update(self, changes: dict[str, Any]) -> None:
+        """Apply `changes` all or nothing; ValueError names the first bad field."""
+        coerced = {name: _coerce(name, value) for name, value in changes.items()}
+        for name, value in coerced.items():
+            setattr(self, name, value)
+
+    @property
+    def nictbd_credentials(self) -> tuple[str, str, str] | None:
+        creds = (self.nictbd_store_id, self.nictbd_api_key, self.nictbd_api_secret)
+        return creds if any(creds) else None
+
+
+FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(SandboxConfig)}
+RATES = {"error_rate", "malformed_rate"}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = FIELD_TYPES.get(name)
+    if kind is None:
+        raise ValueError(f"unknown sandbox config field {name!r}")
+    if kind != "bool" and isinstance(value, bool):
+        raise ValueError(f"{name}={value!r} is not a valid {kind}")
+    try:
+        converted = CONVERTERS[kind](value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={value!r} is not a valid {kind}") from None
+    if kind == "float" and not 0 <= converted < math.inf:
+        raise ValueError(f"{name}={value!r} must be a finite number >= 0")
+    if name in RATES and converted > 1:
+        raise ValueError(f"{name}={value!r} must be between 0 and 1")
+    return converted
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(value)
+
+
+def _to_str(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+CONVERTERS = {"float": float, "bool": _to_bool, "str": _to_str}
