@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -29,6 +30,7 @@ class ResellerAdmin(admin.ModelAdmin):
     fields = ["username", "state", "balance_taka", *EDITABLE_FIELDS, "created_at"]
     readonly_fields = ["username", "state", "balance_taka", "created_at"]
     actions = ["suspend", "reactivate"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

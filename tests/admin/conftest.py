@@ -52,3 +52,9 @@ def run_action(client, model: str, action: str, objects, **extra):
     if "confirm" not in extra:
         data["index"] = 0
     return client.post(changelist_url(model), data, follow=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 at full strength makes every login attempt and user factory cost half a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

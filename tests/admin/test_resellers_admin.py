@@ -1,0 +1,147 @@
+"""Resellers for staff: create, adjust balance (ledger with staff and reason), suspend, limits."""
+
+from decimal import Decimal
+
+from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orders.models import LedgerEntry, Reseller
+from tests.admin.conftest import change_url, changelist_url, messages_of, run_action
+from tests.factories import PASSWORD, ResellerFactory
+
+
+def adjust_url(reseller) -> str:
+    return reverse("admin:orders_reseller_adjust_balance", args=[reseller.pk])
+
+
+def balance(reseller) -> Decimal:
+    return Reseller.objects.get(pk=reseller.pk).balance
+
+
+def test_reseller_list_shows_balance_in_taka(staff_client, db):
+    reseller = ResellerFactory(balance=Decimal("1234.5"))
+
+    page = staff_client.get(changelist_url("reseller")).content.decode()
+
+    assert reseller.user.username in page
+    assert "৳1,234.50" in page
+
+
+def test_adjust_balance_writes_a_ledger_entry_with_staff_and_reason(staff_client, staff, reseller):
+    response = staff_client.post(
+        adjust_url(reseller), {"amount": "-2500.50", "reason": "Chargeback #88"}, follow=True
+    )
+
+    assert balance(reseller) == Decimal("7499.50")
+    entry = LedgerEntry.objects.filter(reseller=reseller).latest("id")
+    assert entry.kind == LedgerEntry.Kind.ADJUSTMENT
+    assert (entry.amount, entry.balance_after) == (Decimal("-2500.50"), Decimal("7499.50"))
+    assert (entry.staff_user, entry.reason) == (staff, "Chargeback #88")
+    assert any("-৳2,500.50" in m and "৳7,499.50" in m for m in messages_of(response))
+
+
+def test_adjust_balance_below_zero_is_refused_with_a_clear_error(staff_client, reseller):
+    entries_before = LedgerEntry.objects.count()
+
+    response = staff_client.post(adjust_url(reseller), {"amount": "-10000.01", "reason": "x"})
+
+    assert response.status_code == 200
+    assert "Insufficient balance" in response.content.decode()
+    assert balance(reseller) == Decimal("10000.00")
+    assert LedgerEntry.objects.count() == entries_before
+
+
+def test_adjust_balance_needs_a_reason_and_a_nonzero_amount(staff_client, reseller):
+    response = staff_client.post(adjust_url(reseller), {"amount": "0", "reason": ""})
+
+    page = response.content.decode()
+    assert "An adjustment cannot be zero." in page
+    assert "This field is required." in page
+    assert balance(reseller) == Decimal("10000.00")
+
+
+def test_adjust_balance_needs_the_ledger_permission(client, reseller):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="change_reseller"))
+    client.force_login(clerk)
+
+    response = client.post(adjust_url(reseller), {"amount": "100", "reason": "gift"})
+
+    assert response.status_code == 403
+    assert balance(reseller) == Decimal("10000.00")
+
+
+def test_editing_limits_never_writes_the_balance(staff_client, reseller):
+    data = {"min_amount": "100", "max_amount": "5000", "daily_limit": "", "callback_url": ""}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.post(change_url("reseller", reseller.pk), data)
+
+    assert response.status_code == 302
+    reseller.refresh_from_db()
+    assert (reseller.min_amount, reseller.max_amount) == (Decimal("100"), Decimal("5000"))
+    assert reseller.balance == Decimal("10000.00")
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "orders_reseller"')]
+    assert updates and all('"balance"' not in sql and '"state"' not in sql for sql in updates)
+
+
+def test_balance_and_state_are_not_editable_on_the_page(staff_client, reseller):
+    page = staff_client.get(change_url("reseller", reseller.pk)).content.decode()
+
+    assert 'name="balance"' not in page and 'name="state"' not in page
+    assert 'name="daily_limit"' in page
+    assert adjust_url(reseller) in page
+
+
+def test_suspend_and_reactivate(staff_client, staff, reseller):
+    run_action(staff_client, "reseller", "suspend", [reseller])
+    assert Reseller.objects.get(pk=reseller.pk).state == Reseller.State.SUSPENDED
+
+    run_action(staff_client, "reseller", "reactivate", [reseller])
+    assert Reseller.objects.get(pk=reseller.pk).state == Reseller.State.ACTIVE
+    logged = LogEntry.objects.filter(object_id=str(reseller.pk), user=staff)
+    assert sorted(logged.values_list("change_message", flat=True)) == ["Reactivated", "Suspended"]
+
+
+def test_create_reseller_with_opening_balance(staff_client, staff, db):
+    response = staff_client.post(
+        changelist_url("reseller") + "add/",
+        {
+            "username": "khulna-mobile",
+            "password": PASSWORD,
+            "email": "k@example.com",
+            "opening_balance": "5000",
+        },
+    )
+
+    reseller = Reseller.objects.get(user__username="khulna-mobile")
+    assert response.status_code == 302
+    assert response["Location"] == change_url("reseller", reseller.pk)
+    assert reseller.balance == Decimal("5000.00")
+    assert reseller.user.check_password(PASSWORD)
+    entry = LedgerEntry.objects.get(reseller=reseller)
+    assert (entry.amount, entry.staff_user, entry.reason) == (
+        Decimal("5000.00"),
+        staff,
+        "Opening balance",
+    )
+
+
+def test_create_reseller_shows_password_and_username_errors(staff_client, reseller):
+    weak = staff_client.post(
+        changelist_url("reseller") + "add/", {"username": "new-shop", "password": "123"}
+    )
+    taken = staff_client.post(
+        changelist_url("reseller") + "add/",
+        {"username": reseller.user.username.upper(), "password": PASSWORD},
+    )
+
+    assert "This password is too short" in weak.content.decode()
+    assert "already exists" in taken.content.decode()
+    assert not Reseller.objects.filter(user__username="new-shop").exists()
