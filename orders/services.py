@@ -201,7 +201,7 @@ def today_cashin_total(reseller_id: int) -> Decimal:
         .exclude(status__in=REFUNDING_STATUSES)
         .aggregate(total=Sum("amount"))["total"]
     )
-    return total or Decimal("0")
+    return (total or Decimal("0")).quantize(Decimal("0.01"))  # SQLite sums as a float
 
 
 def _submit_grace() -> timedelta:
@@ -220,9 +220,9 @@ def _send_to_provider(order: CashInOrder, *, first_attempt: bool = True) -> None
         _mark_unknown(order.pk, error)  # the provider has an order under our reference
     except RejectedError as error:
         if first_attempt:
-            _fail_unsent(order.pk, _("Rejected by the provider: %(msg)s") % {"msg": error.message})
+            _fail_unsent(order.pk, _("Rejected by the provider: %(msg)s") % {"msg": explain(error)})
         else:
-            _flag(order.pk, _("Resubmit rejected: %(msg)s") % {"msg": error.message})
+            _flag(order.pk, _("Resubmit rejected: %(msg)s") % {"msg": explain(error)})
     except (NotSentError, ConfigurationError) as error:
         if first_attempt:
             _fail_unsent(
@@ -234,6 +234,12 @@ def _send_to_provider(order: CashInOrder, *, first_attempt: bool = True) -> None
         _mark_unknown(order.pk, error)
     else:
         cashin_apply_result(order_id=order.pk, result=result, source=Source.SUBMIT)
+
+
+def explain(error: RejectedError) -> str:
+    """The provider's message with its field messages, for the reseller to read."""
+    details = [message for messages in error.field_errors.values() for message in messages]
+    return " ".join([error.message.rstrip(".") + ("." if details else ""), *details]).strip()
 
 
 def _fail_unsent(order_id: int, reason: str) -> None:

@@ -1,0 +1,54 @@
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from orders.models import CashInOrder, LedgerEntry, Reseller
+from orders.sweep import sweep_once
+from tests.factories import ResellerFactory
+
+
+@pytest.fixture
+def fast_polling(settings):
+    """Every open order is due again at once, so a test can sweep until the provider is final."""
+    settings.POLL_BASE_DELAY = 0
+    settings.POLL_MAX_DELAY = 0
+    settings.SUBMIT_UNKNOWN_GRACE_SECONDS = 0
+    return settings
+
+
+@pytest.fixture
+def reseller(db):
+    return ResellerFactory(balance=Decimal("10000.00"))
+
+
+def sweep_until(predicate, *, timeout: float = 8.0, pause: float = 0.1):
+    """Sweep (as the worker does) until predicate() holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sweep_once()
+        if predicate():
+            return
+        time.sleep(pause)
+    raise AssertionError("condition not reached by sweeping")
+
+
+def order_status(order) -> str:
+    return CashInOrder.objects.values_list("status", flat=True).get(pk=order.pk)
+
+
+def assert_ledger_consistent(reseller_id: int) -> None:
+    balance = Reseller.objects.values_list("balance", flat=True).get(pk=reseller_id)
+    amounts = LedgerEntry.objects.filter(reseller_id=reseller_id).values_list("amount", flat=True)
+    assert balance >= 0
+    assert balance == sum(amounts, Decimal("0"))  # summed exactly (SQLite's SUM is a float)
+
+
+def entries(order, kind) -> int:
+    return LedgerEntry.objects.filter(order=order, kind=kind).count()
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks and SKIP LOCKED need PostgreSQL"
+)

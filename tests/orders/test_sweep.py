@@ -1,0 +1,192 @@
+"""The poll sweep follows orders to a final status; faults never move money."""
+
+from decimal import Decimal
+
+from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
+from orders.polling import backoff_seconds
+from orders.services import cashin_check_now, cashin_submit
+from orders.sweep import sweep_once
+from tests.factories import CashInOrderFactory
+from tests.orders.conftest import assert_ledger_consistent, entries, order_status, sweep_until
+
+REFUND = LedgerEntry.Kind.ORDER_REFUND
+
+
+def submit(reseller, last_digit: int, amount="500"):
+    number = f"0171234567{last_digit}"
+    return cashin_submit(reseller=reseller, receiver_number=number, amount=amount).order
+
+
+def balance(reseller) -> Decimal:
+    return Reseller.objects.values_list("balance", flat=True).get(pk=reseller.pk)
+
+
+def test_successful_order_completes_and_keeps_the_debit(sandbox, reseller, fast_polling):
+    order = submit(reseller, 0)
+
+    sweep_until(lambda: order_status(order) == OrderStatus.SUCCESS)
+
+    order.refresh_from_db()
+    assert order.provider_status == "successfull"
+    assert order.operator_transaction_id
+    assert order.completed_at and order.next_check_at is None
+    assert balance(reseller) == Decimal("9500.00")
+    assert entries(order, REFUND) == 0
+    statuses = list(order.history.values_list("provider_status", flat=True))
+    assert statuses[-1] == "successfull"
+    assert "awaiting_sms" in statuses or "processing" in statuses
+
+
+def test_failed_and_refunded_orders_credit_back_once(sandbox, reseller, fast_polling):
+    failed, refunded = submit(reseller, 1), submit(reseller, 2)
+
+    sweep_until(lambda: order_status(failed) == "failed" and order_status(refunded) == "refunded")
+    for _ in range(3):
+        cashin_check_now(order_id=failed.pk)  # redelivered checks change nothing
+        sweep_once()
+
+    assert entries(failed, REFUND) == 1 and entries(refunded, REFUND) == 1
+    refunded.refresh_from_db()
+    assert refunded.refund_order_number.startswith("REFUND-")
+    assert balance(reseller) == Decimal("10000.00")
+    assert_ledger_consistent(reseller.pk)
+
+
+def test_provider_errors_are_retried_and_move_no_money(sandbox, reseller, fast_polling):
+    order = submit(reseller, 1)
+    checks_before = order.check_count
+    sandbox.configure(error_rate=1.0)
+    for fault in ({"html_errors": True}, {"html_errors": False}):
+        sandbox.configure(**fault)
+        report = sweep_once()
+        assert report.errors == 1
+    sandbox.configure(error_rate=0.0, malformed_rate=1.0)
+    sweep_once()
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+    assert order.check_count == checks_before + 3
+    assert order.last_error
+    assert entries(order, REFUND) == 0
+
+    sandbox.configure(malformed_rate=0.0)
+    sweep_until(lambda: order_status(order) == OrderStatus.FAILED)
+    assert entries(order, REFUND) == 1
+
+
+def test_status_500s_then_success(sandbox, reseller, fast_polling):
+    order = submit(reseller, 5)
+
+    sweep_until(lambda: order_status(order) == OrderStatus.SUCCESS)
+
+    assert entries(order, REFUND) == 0
+
+
+def test_timed_out_submit_is_adopted_by_reference_never_resubmitted(
+    sandbox, reseller, fast_polling
+):
+    order = submit(reseller, 4)
+    assert order.status == OrderStatus.SUBMIT_UNKNOWN
+
+    sweep_until(lambda: order_status(order) == OrderStatus.SUCCESS)
+
+    order.refresh_from_db()
+    assert order.order_number.startswith("NICT-")
+    assert sandbox.stats()["cashin_submits"] == {order.client_reference: 1}
+    assert entries(order, REFUND) == 0
+
+
+def test_lost_submit_is_resubmitted_under_the_same_reference(sandbox, reseller, fast_polling):
+    order = submit(reseller, 6)  # the provider answers 500 and creates nothing
+    assert order.status == OrderStatus.SUBMIT_UNKNOWN
+
+    sweep_until(lambda: order_status(order) == OrderStatus.SUCCESS)
+
+    order.refresh_from_db()
+    assert order.resubmit_count == 1
+    assert sandbox.stats()["cashin_submits"] == {order.client_reference: 2}
+    assert CashInOrder.objects.count() == 1
+
+
+def test_lost_submit_waits_for_the_grace_period_before_resubmitting(sandbox, reseller, settings):
+    settings.POLL_BASE_DELAY = 0
+    settings.SUBMIT_UNKNOWN_GRACE_SECONDS = 3600
+    order = submit(reseller, 6)
+    CashInOrder.objects.filter(pk=order.pk).update(next_check_at=order.created_at)
+
+    sweep_once()
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMIT_UNKNOWN
+    assert order.resubmit_count == 0
+    assert "not found" in order.last_error.lower()
+    assert entries(order, REFUND) == 0
+
+
+def test_order_never_found_after_resubmits_is_flagged_not_refunded(sandbox, reseller, fast_polling):
+    fast_polling.SUBMIT_MAX_RESUBMITS = 0
+    order = submit(reseller, 6)
+
+    sweep_until(lambda: CashInOrder.objects.get(pk=order.pk).needs_attention)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMIT_UNKNOWN
+    assert "decide by hand" in order.attention_reason
+    assert order.next_check_at is not None  # still followed
+    assert entries(order, REFUND) == 0
+
+
+def test_stuck_order_is_flagged_after_the_deadline_and_still_checked(sandbox, reseller, settings):
+    settings.POLL_BASE_DELAY = 0
+    settings.POLL_DEADLINE_MINUTES = 0
+    order = submit(reseller, 3)
+
+    sweep_until(lambda: CashInOrder.objects.get(pk=order.pk).provider_status == "manual_review")
+
+    order.refresh_from_db()
+    assert order.needs_attention and "Not final" in order.attention_reason
+    assert order.status == OrderStatus.PENDING and order.next_check_at is not None
+    assert entries(order, REFUND) == 0
+
+
+def test_a_provider_contradicting_a_final_status_is_flagged_and_not_obeyed(sandbox, reseller):
+    order = submit(reseller, 0)
+    sandbox.force(order.client_reference, "successfull")
+    cashin_check_now(order_id=order.pk)
+    sandbox.force(order.client_reference, "failed")
+
+    cashin_check_now(order_id=order.pk)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUCCESS
+    assert order.needs_attention and "failed" in order.attention_reason
+    assert entries(order, REFUND) == 0
+    assert order.history.filter(source="provider", provider_status="failed").count() == 1
+
+
+def test_a_pending_order_the_provider_no_longer_knows_is_flagged(sandbox, db):
+    order = CashInOrderFactory()  # the sandbox has never seen it
+
+    sweep_once()
+
+    order.refresh_from_db()
+    assert order.needs_attention
+    assert order.status == OrderStatus.PENDING
+
+
+def test_backoff_doubles_and_is_capped(settings):
+    settings.POLL_BASE_DELAY = 5
+    settings.POLL_MAX_DELAY = 120
+    assert [backoff_seconds(n) for n in range(7)] == [5, 10, 20, 40, 80, 120, 120]
+
+
+def test_poll_orders_once_prints_what_it_did(sandbox, reseller, fast_polling):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    submit(reseller, 0)
+    out = StringIO()
+    call_command("poll_orders", "--once", stdout=out)
+
+    assert "checked 1 orders" in out.getvalue()
