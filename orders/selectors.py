@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from orders.errors import InvalidReceiver
-from orders.models import CashInOrder, LedgerEntry, PayIn, Reseller
+from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayIn, Reseller
 from orders.models.cashin import OPEN_ORDER_STATUSES
 from orders.numbers import normalize_mobile_number
 
 PAGE_SIZE = 50
+STATUS_ORDER = {status: i for i, status in enumerate(OrderStatus.values)}
 LIVE_LIMIT = 100  # ids one live-status request may ask about
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -150,7 +151,7 @@ def dashboard(*, reseller: Reseller, recent: int = 10) -> dict:
         StatusTotal(
             row["status"], labels.get(row["status"], row["status"]), row["count"], row["total"]
         )
-        for row in sorted(rows, key=lambda row: row["status"])
+        for row in sorted(rows, key=lambda row: STATUS_ORDER.get(row["status"], 99))
     ]
     attention = mine.filter(Q(needs_attention=True) | Q(status__in=OPEN_ORDER_STATUSES))
     return {

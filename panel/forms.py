@@ -9,6 +9,7 @@ from orders import services
 from orders.errors import OrderError
 from orders.models import OrderStatus, PayIn
 from orders.numbers import normalize_amount, normalize_mobile_number
+from panel.templatetags.panel_tags import taka
 
 
 def show_error(form: forms.Form, error: OrderError) -> None:
@@ -49,9 +50,9 @@ class CashInForm(forms.Form):
     def __init__(self, *args, reseller, **kwargs):
         super().__init__(*args, **kwargs)
         self.reseller = reseller
-        self.fields["amount"].help_text = _("Between ৳%(min)s and ৳%(max)s.") % {
-            "min": reseller.cashin_min,
-            "max": reseller.cashin_max,
+        self.fields["amount"].help_text = _("Between %(min)s and %(max)s.") % {
+            "min": taka(reseller.cashin_min),
+            "max": taka(reseller.cashin_max),
         }
 
     def clean_receiver_number(self):
