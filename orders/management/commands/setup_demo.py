@@ -22,8 +22,9 @@ class Command(BaseCommand):
         reseller = self._reseller()
         self._staff()
         key = self._api_key(reseller)
+        username, password = DEMO_RESELLER
         self.stdout.write(
-            f"Reseller login: {DEMO_RESELLER[0]} / {DEMO_RESELLER[1]}  (balance ৳{reseller.balance})\n"
+            f"Reseller login: {username} / {password}  (balance ৳{reseller.balance})\n"
             f"Staff login:    {DEMO_STAFF[0]} / {DEMO_STAFF[1]}  (/admin/)\n"
             f"API key of the demo reseller: {key}"
         )
