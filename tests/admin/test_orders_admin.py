@@ -4,10 +4,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from orders.admin.common import CheapCountPaginator
 from orders.models import CashInOrder, OrderStatus
 from tests.admin.conftest import change_url, changelist_url
 from tests.factories import CashInOrderFactory, ResellerFactory, UserFactory
@@ -146,3 +148,22 @@ def test_provider_status_and_date_filters(staff_client, reseller):
 
     assert listed_references(by_provider) == [review.client_reference]
     assert listed_references(today) == [review.client_reference]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_class.reltuples is PostgreSQL's")
+def test_unfiltered_list_uses_the_table_estimate_instead_of_counting(
+    staff_client, reseller, monkeypatch
+):
+    monkeypatch.setattr(CheapCountPaginator, "CAP", 2)
+    CashInOrderFactory.create_batch(4, reseller=reseller)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE orders_cashinorder")
+
+    with CaptureQueriesContext(connection) as queries:
+        whole = staff_client.get(changelist_url("cashinorder"))
+    filtered = staff_client.get(changelist_url("cashinorder"), {"status__exact": "pending"})
+
+    assert not any("COUNT(" in q["sql"].upper() for q in queries)
+    assert "about 4" in whole.content.decode()
+    assert "more than 2" in filtered.content.decode()
