@@ -43,17 +43,19 @@ class Fields:
         self.errors.setdefault(name, []).append(message)
 
     def text(self, name: str, *, required: bool = True, max_length: int = 200, aliases=()):
-        value = next((self.data[n] for n in (name, *aliases) if n in self.data), None)
-        if value is None or value == "":
-            if required:
-                self.error(name, _("This field is required."))
-            return ""
-        if not isinstance(value, str):
-            self.error(name, _("Send this field as a string."))
-            return ""
-        if len(value) > max_length or not is_printable(value):
-            self.error(name, _("Up to %(n)s printable characters.") % {"n": max_length})
-            return ""
+        value = ""
+        for key in (name, *aliases):
+            given = self.data.get(key)
+            if given is None or given == "":
+                continue
+            if not isinstance(given, str):
+                self.error(key, _("Send this field as a string."))
+            elif len(given) > max_length or not is_printable(given):
+                self.error(key, _("Up to %(n)s printable characters.") % {"n": max_length})
+            else:
+                value = value or given
+        if not value and required and not any(k in self.errors for k in (name, *aliases)):
+            self.error(name, _("This field is required."))
         return value
 
     def amount(self, name: str = "amount"):
@@ -73,7 +75,10 @@ class Fields:
             return None
         return value
 
-    def done(self) -> None:
+    def done(self, *, known=()) -> None:
+        """Raise the collected errors; with `known`, other fields are errors too (typos)."""
+        for unknown in set(self.data) - set(known) if known else ():
+            self.error(unknown, _("Unknown field."))
         if self.errors:
             raise invalid(self.errors)
 

@@ -118,6 +118,7 @@ ERROR = {
 }
 CASHIN_REQUEST = {
     "type": "object",
+    "additionalProperties": False,
     "required": ["amount", "client_reference"],
     "properties": {
         "receiver_number": {
@@ -137,6 +138,7 @@ CASHIN_REQUEST = {
 }
 PAYIN_REQUEST = {
     "type": "object",
+    "additionalProperties": False,
     "required": ["amount", "wallet_provider", "mobile_number", "email", "customer_name"],
     "properties": {
         "amount": AMOUNT,
@@ -158,8 +160,15 @@ def _path_param(name: str, description: str) -> dict:
 
 
 def _query(name: str, description: str, schema: dict) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}  # fmt: skip
+    # An empty value (?status=&since=) counts as not given.
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "allowEmptyValue": True,
+        "description": description,
+        "schema": schema,
+    }
 
 
 PATHS = {

@@ -19,6 +19,8 @@ from orders.models import Reseller
 from orders.payins import payin_create
 from orders.services import cashin_submit, validate_reference
 
+CASHIN_FIELDS = ("receiver_number", "phone", "amount", "client_reference")
+
 
 @api_endpoint("POST")
 def cashin_create(request):
@@ -26,7 +28,7 @@ def cashin_create(request):
     receiver = fields.text("receiver_number", aliases=("phone",), max_length=20)
     amount = fields.amount()
     reference = _reference(fields)
-    fields.done()
+    fields.done(known=CASHIN_FIELDS)
     outcome = cashin_submit(
         reseller=request.reseller,
         receiver_number=receiver,
@@ -80,7 +82,7 @@ def payin_start(request):
         "email": fields.text("email", max_length=254),
         "customer_name": fields.text("customer_name", max_length=100),
     }
-    fields.done()
+    fields.done(known=values)
     try:
         payin = payin_create(
             reseller=request.reseller, merchant_user_ip=_client_ip(request), **values
