@@ -1,12 +1,13 @@
 """PayIns and the ledger for staff: read-only; a PayIn can be checked with the provider."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.admin.cashin import StatusChangeInline, local_time
 from orders.admin.common import LargeTableAdmin, ResellerUsernameFilter, taka
-from orders.models import LedgerEntry, PayIn
+from orders.models import CashInOrder, LedgerEntry, PayIn
 from orders.payins import payin_check_now
 
 
@@ -74,11 +75,20 @@ class LedgerEntryAdmin(LargeTableAdmin):
     list_display = ["created", "reseller", "kind", "amount_taka", "balance_after_taka"]
     list_display += ["order", "payin", "staff_user", "reason"]
     list_filter = ["kind", ResellerUsernameFilter, ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["order__client_reference__exact", "payin__external_id__exact"]
+    search_fields = ["order__client_reference", "payin__external_id"]
     search_help_text = gettext_lazy("Exact order reference or PayIn external id.")
     list_select_related = ["reseller__user", "order", "payin", "staff_user"]
     ordering = ["-created_at", "-id"]
     actions = None
+
+    def get_search_results(self, request, queryset, search_term):
+        """Find the order or PayIn first: an OR across two joins would scan the whole ledger."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        order_ids = CashInOrder.objects.filter(client_reference=term).values("pk")
+        payin_ids = PayIn.objects.filter(external_id=term).values("pk")
+        return queryset.filter(Q(order_id__in=order_ids) | Q(payin_id__in=payin_ids)), False
 
     @admin.display(description=gettext_lazy("at (Dhaka)"), ordering="created_at")
     def created(self, entry: LedgerEntry) -> str:

@@ -58,3 +58,18 @@ def test_ledger_is_listed_and_never_editable(staff_client, staff, reseller):
     assert staff_client.post(change, {"amount": "99999", "reason": "x"}).status_code == 403
     assert staff_client.post(change + "delete/", {"post": "yes"}).status_code == 403
     assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("10000.00")
+
+
+def test_ledger_search_by_order_reference_or_payin_id(staff_client, staff, reseller):
+    from orders.services import cashin_resolve_by_staff
+    from tests.factories import CashInOrderFactory
+
+    order = CashInOrderFactory(reseller=reseller, client_reference="CI-REF-1")
+    cashin_resolve_by_staff(order_id=order.pk, to_status="failed", staff_user=staff, reason="x")
+    url = changelist_url("ledgerentry")
+
+    by_order = staff_client.get(url, {"q": "CI-REF-1"}).context["cl"].result_list
+    by_nothing = staff_client.get(url, {"q": "CI-REF"}).context["cl"].result_list
+
+    assert [(e.order, e.kind) for e in by_order] == [(order, LedgerEntry.Kind.ORDER_REFUND)]
+    assert list(by_nothing) == []
