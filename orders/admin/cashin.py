@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.admin.common import LargeTableAdmin, ResellerUsernameFilter, taka
+from orders.admin.common import MAX_CHECKS_PER_ACTION, LargeTableAdmin, ResellerUsernameFilter, taka
 from orders.admin.forms import ReasonForm
 from orders.errors import OrderError
 from orders.models import CashInOrder, OrderStatus, StatusChange
@@ -205,7 +205,7 @@ class CashInOrderAdmin(LargeTableAdmin):
 
     @admin.action(description=gettext_lazy("Check status now"), permissions=["staff_action"])
     def check_now(self, request, queryset):
-        if self.too_many_rows(request, queryset):
+        if self.too_many_rows(request, queryset, limit=MAX_CHECKS_PER_ACTION):
             return None
         for order in queryset:
             order = cashin_check_now(order_id=order.pk)

@@ -15,6 +15,8 @@ from orders.models import Reseller
 
 # An action on more rows than this is refused: staff decisions are made order by order.
 MAX_ROWS_PER_ACTION = 100
+# "Check status now" waits for the provider once per row, inside the staff member's request.
+MAX_CHECKS_PER_ACTION = 20
 
 
 def taka(amount: Decimal | None) -> str:
@@ -82,13 +84,11 @@ class LargeTableAdmin(admin.ModelAdmin):
     def has_staff_action_permission(self, request) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
 
-    def too_many_rows(self, request, queryset) -> bool:
-        if queryset[: MAX_ROWS_PER_ACTION + 1].count() > MAX_ROWS_PER_ACTION:
-            self.message_user(
-                request,
-                _("Select at most %(n)s rows for this action.") % {"n": MAX_ROWS_PER_ACTION},
-                messages.ERROR,
-            )
+    def too_many_rows(self, request, queryset, limit: int | None = None) -> bool:
+        limit = limit or MAX_ROWS_PER_ACTION
+        if queryset[: limit + 1].count() > limit:
+            message = _("Select at most %(n)s rows for this action.") % {"n": limit}
+            self.message_user(request, message, messages.ERROR)
             return True
         return False
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.admin.cashin import StatusChangeInline, local_time
-from orders.admin.common import LargeTableAdmin, ResellerUsernameFilter, taka
+from orders.admin.common import MAX_CHECKS_PER_ACTION, LargeTableAdmin, ResellerUsernameFilter, taka
 from orders.models import CashInOrder, LedgerEntry, PayIn
 from orders.payins import payin_check_now
 
@@ -57,7 +57,7 @@ class PayInAdmin(LargeTableAdmin):
 
     @admin.action(description=gettext_lazy("Check status now"), permissions=["staff_action"])
     def check_now(self, request, queryset):
-        if self.too_many_rows(request, queryset):
+        if self.too_many_rows(request, queryset, limit=MAX_CHECKS_PER_ACTION):
             return None
         for payin in queryset:
             payin = payin_check_now(payin_id=payin.pk)
