@@ -1,0 +1,213 @@
+"""TrustedPay PayIn, BDT (shared/providers/trustedpay-payin-bdt.txt, NOTES.md).
+
+Quirks translated here and nowhere else:
+- requests are signed: X-API-Key, X-Timestamp (UNIX seconds) and X-Signature = hex
+  HMAC-SHA256(secret, timestamp + the exact body bytes sent), an empty body for GET;
+- `external_id` is the idempotency key: 201 is a new payin, 200 the existing one;
+- the payment link is `paymentData.payment_link` or `payment_page_url` (+ `_expires_at`);
+- error bodies come in two shapes, both read by gateways.http.
+A callback from TrustedPay is only a hint to ask the status API; it is never proof of payment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from gateways.base import GatewayError, PayInRequest, PayInResult, Status
+from gateways.http import Answer, Call, ProviderHttp
+from gateways.wire import (
+    dumps_json,
+    optional_datetime,
+    optional_decimal,
+    optional_int,
+    optional_str,
+)
+
+logger = logging.getLogger("gateways")
+
+PROVIDER = "trustedpay"
+PAYINS_PATH = "/api/v1/payins"
+
+STATUSES = {
+    "pending": Status.PENDING,  # internal states are reported as pending too
+    "success": Status.SUCCESS,
+    "failed": Status.FAILED,
+    "canceled": Status.CANCELED,
+    "cancelled": Status.CANCELED,
+    "refunded": Status.REFUNDED,
+    "expired": Status.EXPIRED,
+}
+
+
+def normalise_status(provider_status: str, reference: str = "") -> Status:
+    status = STATUSES.get(provider_status.strip().lower())
+    if status is None:
+        logger.warning(
+            "%s unknown status %r for ref=%s: treated as pending",
+            PROVIDER,
+            provider_status,
+            reference,
+        )
+        return Status.PENDING
+    return status
+
+
+def parse_payin(answer: Answer, *, external_id: str, expect_created: bool) -> PayInResult:
+    """A create or status answer as a PayInResult; it must be about the payin we asked for."""
+    data = answer.data
+    if answer.status_code not in ((200, 201) if expect_created else (200,)):
+        raise ValueError(f"undocumented HTTP {answer.status_code}")
+    answered_id = data["external_id"]
+    provider_status = data["status"]
+    if answered_id != external_id:
+        raise ValueError(f"answer is about external_id {answered_id!r}")
+    if not isinstance(provider_status, str):
+        raise ValueError("status must be a string")
+    payment_data = data.get("paymentData") or {}
+    if not isinstance(payment_data, dict):
+        raise ValueError("paymentData must be an object")
+    link = payment_data.get("payment_link") or data.get("payment_page_url") or None
+    return PayInResult(
+        status=normalise_status(provider_status, external_id),
+        external_id=external_id,
+        provider_status=provider_status,
+        provider_id=optional_int(data.get("id")),
+        amount=optional_decimal(data.get("amount")),
+        currency=optional_str(data.get("currency")) or "BDT",
+        payment_link=optional_str(link),
+        payment_link_expires_at=optional_datetime(data.get("payment_page_expires_at"), UTC),
+        created_at=optional_datetime(data.get("created_at"), UTC),
+        updated_at=optional_datetime(data.get("updated_at"), UTC),
+        finalization_date=optional_datetime(data.get("finalization_date"), UTC),
+        created=answer.status_code == 201,
+        raw=data,
+    )
+
+
+class TrustedPayGateway:
+    """PayIn (BDT) through TrustedPay. Build it from settings with gateways.registry."""
+
+    name = PROVIDER
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        shop_code: str,
+        api_key: str = "",
+        api_secret: str = "",
+        callback_url: str = "",
+        connect_timeout: float = 5.0,
+        read_timeout: float = 20.0,
+        clock: Callable[[], float] = time.time,
+    ):
+        problem = None
+        if not shop_code:
+            problem = "shop_code is not configured"
+        elif bool(api_key) != bool(api_secret):
+            problem = "credentials incomplete: set both api_key and api_secret, or neither"
+        elif not api_key:
+            # The real service rejects unsigned requests (401); only the sandbox takes them.
+            logger.warning("%s: no API key and secret configured, requests are unsigned", PROVIDER)
+        self.shop_code = shop_code
+        self.callback_url = callback_url
+        self._api_key = api_key
+        self._secret = api_secret.encode("utf-8")
+        self._clock = clock
+        self._http = ProviderHttp(
+            provider=PROVIDER,
+            base_url=base_url,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            config_error=problem,
+        )
+
+    def __repr__(self) -> str:  # never the credentials
+        return f"<TrustedPayGateway {self._http.base_url or '(no URL)'} shop={self.shop_code}>"
+
+    def signed_headers(self, body: bytes) -> dict[str, str]:
+        """Headers for a request whose body is exactly `body` (b"" for a GET)."""
+        headers = {"Accept": "application/json"}
+        if body:
+            headers["Content-Type"] = "application/json"
+        if self._api_key:
+            timestamp = str(int(self._clock()))
+            signature = hmac.new(
+                self._secret, timestamp.encode("ascii") + body, hashlib.sha256
+            ).hexdigest()
+            headers.update(
+                {"X-API-Key": self._api_key, "X-Timestamp": timestamp, "X-Signature": signature}
+            )
+        return headers
+
+    def submit(self, request: PayInRequest) -> PayInResult:
+        if not isinstance(request.amount, Decimal):
+            raise TypeError("PayInRequest.amount must be a Decimal")
+        fields: dict[str, Any] = {
+            "external_id": request.external_id,
+            "amount": request.amount,
+            "currency": "BDT",
+            "shop_code": self.shop_code,
+        }
+        if request.merchant_user_id:
+            fields["merchant_user_id"] = request.merchant_user_id
+        if request.merchant_user_ip:
+            fields["merchant_user_ip"] = request.merchant_user_ip
+        callback_url = request.callback_url or self.callback_url
+        if callback_url:
+            fields["callback_url"] = callback_url
+        fields["paymentData"] = {
+            "wallet_provider": str(request.wallet_provider),
+            "mobile_number": request.mobile_number,
+            "email": request.email,
+            "customer_name": request.customer_name,
+        }
+        body = dumps_json(fields)
+        call = Call(
+            "POST",
+            PAYINS_PATH,
+            request.external_id,
+            body=body,
+            headers=self.signed_headers(body),
+            number=request.mobile_number,
+        )
+        return self._http.send(
+            call,
+            lambda answer: parse_payin(
+                answer, external_id=request.external_id, expect_created=True
+            ),
+        )
+
+    def _status_call(self, external_id: str) -> Call:
+        query = urlencode({"shop_code": self.shop_code})
+        path = f"{PAYINS_PATH}/{quote(external_id, safe='')}?{query}"
+        return Call("GET", path, external_id, headers=self.signed_headers(b""))
+
+    def status_by_reference(self, external_id: str) -> PayInResult:
+        return self._http.send(
+            self._status_call(external_id),
+            lambda answer: parse_payin(answer, external_id=external_id, expect_created=False),
+        )
+
+    async def status_many(
+        self, external_ids: Sequence[str], concurrency: int
+    ) -> dict[str, PayInResult | GatewayError]:
+        def prepare(external_id: str):
+            def parse(answer: Answer) -> PayInResult:
+                return parse_payin(answer, external_id=external_id, expect_created=False)
+
+            # Signed here, right before sending: a sweep can outlast the ±60 s window.
+            return self._status_call(external_id), parse
+
+        return await self._http.send_many(external_ids, prepare, concurrency)
+
+    def close(self) -> None:
+        self._http.close()
