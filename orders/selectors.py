@@ -51,10 +51,13 @@ class Page:
 def keyset_page(
     queryset: QuerySet, *, after: str | None, before: str | None, size: int = PAGE_SIZE
 ) -> Page:
-    """One page newest first; `after` walks to older rows, `before` back to newer ones."""
+    """One page newest first; `after` walks to older rows, `before` back to newer ones.
+
+    The plain `created_at <= t` bound is what lets the database seek in the (reseller,
+    created_at, id) index; the OR beside it only settles ties on equal timestamps."""
     if cursor := decode_cursor(before):
         at, pk = cursor
-        newer = Q(created_at__gt=at) | Q(created_at=at, id__gt=pk)
+        newer = Q(created_at__gte=at) & (Q(created_at__gt=at) | Q(id__gt=pk))
         rows = list(queryset.filter(newer).order_by("created_at", "id")[: size + 1])
         has_more = len(rows) > size
         rows = rows[:size][::-1]
@@ -62,7 +65,7 @@ def keyset_page(
     query = queryset.order_by("-created_at", "-id")
     if cursor := decode_cursor(after):
         at, pk = cursor
-        query = query.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
+        query = query.filter(Q(created_at__lte=at) & (Q(created_at__lt=at) | Q(id__lt=pk)))
     rows = list(query[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
@@ -129,8 +132,15 @@ def order_statuses(*, reseller: Reseller, ids: list[int]) -> list[CashInOrder]:
     )
 
 
-def orders_for_export(queryset: QuerySet) -> Iterator[CashInOrder]:
-    return queryset.order_by("-created_at", "-id").iterator(chunk_size=2000)
+ORDER_EXPORT_FIELDS = ("created_at", "client_reference", "order_number", "receiver_number",
+                       "amount", "status", "provider_status", "operator_transaction_id",
+                       "failure_reason", "refund_order_number", "completed_at")  # fmt: skip
+
+
+def orders_for_export(queryset: QuerySet) -> Iterator[dict]:
+    """Plain rows (no model instances: several times faster for a large export)."""
+    rows = queryset.order_by("-created_at", "-id").values(*ORDER_EXPORT_FIELDS)
+    return rows.iterator(chunk_size=2000)
 
 
 @dataclass(frozen=True)

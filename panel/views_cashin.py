@@ -57,24 +57,11 @@ def order_list(request):
 def order_export(request):
     filters = OrderFilterForm(request.GET)
     orders = selectors.order_list(reseller=request.reseller, **filters.filters())
-    header = ["created_at", "client_reference", "order_number", "receiver_number", "amount",
-              "status", "provider_status", "operator_transaction_id", "failure_reason",
-              "refund_order_number", "completed_at"]  # fmt: skip
+    header = selectors.ORDER_EXPORT_FIELDS
+    times = {"created_at", "completed_at"}
     rows = (
-        [
-            local_time(o.created_at),
-            o.client_reference,
-            o.order_number or "",
-            o.receiver_number,
-            o.amount,
-            o.status,
-            o.provider_status,
-            o.operator_transaction_id,
-            o.failure_reason,
-            o.refund_order_number,
-            local_time(o.completed_at),
-        ]
-        for o in selectors.orders_for_export(orders)
+        [local_time(row[key]) if key in times else row[key] for key in header]
+        for row in selectors.orders_for_export(orders)
     )
     return stream_csv("cashin-orders.csv", header, rows)
 

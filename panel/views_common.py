@@ -37,6 +37,9 @@ def with_balance(response, reseller):
     return response
 
 
+CSV_ROWS_PER_CHUNK = 500
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -46,13 +49,16 @@ def stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
     """A CSV built row by row while it is sent: memory stays flat for any number of rows."""
     writer = csv.writer(_Echo())
 
-    def lines():
-        yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
-        yield writer.writerow(header)
+    def chunks():
+        buffer = ["\ufeff", writer.writerow(header)]  # the BOM: spreadsheets read UTF-8
         for row in rows:
-            yield writer.writerow(row)
+            buffer.append(writer.writerow(row))
+            if len(buffer) >= CSV_ROWS_PER_CHUNK:
+                yield "".join(buffer)
+                buffer = []
+        yield "".join(buffer)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
