@@ -217,6 +217,7 @@ def test_callback_url_is_checked(reseller, settings):
     webhook_set_callback_url(reseller=reseller, url="https://shop.example.com/hook")
 
 
+@pytest.mark.django_db(transaction=True)  # the task closes stale connections, as workers do
 def test_scheduled_task_drains_due_deliveries(reseller, receiver):
     finish_order(reseller)
     finish_order(reseller)
@@ -225,3 +226,27 @@ def test_scheduled_task_drains_due_deliveries(reseller, receiver):
 
     assert summary.startswith("2 attempts: 2 delivered")
     assert WebhookDelivery.objects.filter(state=State.DELIVERED).count() == 2
+
+
+def test_poll_sweep_finishing_orders_only_writes_deliveries(reseller, receiver, sandbox):
+    """The sweep never waits on a reseller's server: a receiver that would hang is not called."""
+    from orders.services import cashin_submit
+    from orders.sweep import sweep_once
+
+    receiver.plan = [("sleep", 5.0, 200)] * 3
+    for ref, number in (("W-1", "01712345670"), ("W-2", "01712345671")):
+        cashin_submit(reseller=reseller, receiver_number=number, amount="100", client_reference=ref)
+    time.sleep(0.7)  # the sandbox's orders are final after 0.6 s
+    from orders.models import CashInOrder
+
+    CashInOrder.objects.update(next_check_at=timezone.now())
+
+    started = time.monotonic()
+    sweep_once()
+
+    assert time.monotonic() - started < 2.0
+    assert sorted(WebhookDelivery.objects.values_list("event", flat=True)) == [
+        "cashin.failed",
+        "cashin.success",
+    ]
+    assert receiver.requests == []
