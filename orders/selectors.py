@@ -163,14 +163,24 @@ def dashboard(*, reseller: Reseller, recent: int = 10) -> dict:
         )
         for row in sorted(rows, key=lambda row: STATUS_ORDER.get(row["status"], 99))
     ]
-    attention = mine.filter(Q(needs_attention=True) | Q(status__in=OPEN_ORDER_STATUSES))
     return {
         "today_totals": totals,
         "today_count": sum(t.count for t in totals),
         "today_sum": sum((t.total for t in totals), Decimal("0")),
-        "attention": list(attention.order_by("-created_at", "-id")[:recent]),
+        "attention": _attention(mine, recent),
         "recent": list(mine.order_by("-created_at", "-id")[:recent]),
     }
+
+
+def _attention(mine: QuerySet, limit: int) -> list[CashInOrder]:
+    """Open or flagged orders: one small query per open status (each one seek in the
+    (reseller, status, created_at) index) and one for flagged ones. A single OR or IN query
+    may scan every order of a reseller who has none open."""
+    newest = ("-created_at", "-id")
+    found = [mine.filter(needs_attention=True).order_by(*newest)[:limit]]
+    found += [mine.filter(status=s).order_by(*newest)[:limit] for s in OPEN_ORDER_STATUSES]
+    unique = {order.pk: order for orders in found for order in orders}
+    return sorted(unique.values(), key=lambda o: (o.created_at, o.pk), reverse=True)[:limit]
 
 
 # --- Wallet ----------------------------------------------------------------------------------

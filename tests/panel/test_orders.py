@@ -181,3 +181,13 @@ def test_dashboard_counts_todays_orders_by_status(rclient, reseller):
     html = response.content.decode()
     assert "৳400.50" in html and "3 Cash In orders" in html
     assert "৳10,000.00" in html
+
+
+def test_dashboard_lists_open_and_flagged_orders_as_needing_attention(rclient, reseller):
+    make_order(reseller, client_reference="OPEN", status=OrderStatus.SUBMIT_UNKNOWN)
+    make_order(reseller, client_reference="FLAGGED", status=OrderStatus.SUCCESS,
+               needs_attention=True)  # fmt: skip
+    make_order(reseller, client_reference="DONE", status=OrderStatus.FAILED)
+    response = rclient.get(reverse("dashboard"))
+    shown = [o.client_reference for o in response.context["attention"]]
+    assert shown == ["FLAGGED", "OPEN"]
