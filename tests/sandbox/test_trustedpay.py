@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -92,7 +92,7 @@ def test_outcome_by_last_digit_of_the_mobile_number(client, sb, digit, final):
 
 
 def test_digit_3_succeeds_then_is_refunded(client, sb):
-    sb.configure(final_after=0.1)
+    sb.configure(final_after=0.4)
     create(client, payin_body("P", mobile_number="01872456783"))
 
     seen = watch(lambda: payin_status(client, "P")["status"], lambda s: s == "refunded")
@@ -218,16 +218,19 @@ def post_signed(client, body: dict, **header_args):
     return client.post("/api/v1/payins", content=raw, headers=signed_headers(raw, **header_args))
 
 
+TIMESTAMPS = {
+    "unix": lambda now: str(int(now.timestamp())),
+    "iso": lambda now: now.isoformat(),
+    "iso_z": lambda now: now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "iso_dhaka": lambda now: now.astimezone(timezone(timedelta(hours=6))).isoformat(),
+}
+
+
 @pytest.mark.usefixtures("signed")
-@pytest.mark.parametrize(
-    "timestamp",
-    [
-        None,
-        datetime.now(UTC).isoformat(),
-        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    ],
-)
-def test_signed_requests_are_accepted(client, timestamp):
+@pytest.mark.parametrize("form", TIMESTAMPS)
+def test_signed_requests_are_accepted(client, form):
+    timestamp = TIMESTAMPS[form](datetime.now(UTC))
+
     assert post_signed(client, payin_body("P"), timestamp=timestamp).status_code == 201
     response = client.get(
         "/api/v1/payins/P", params={"shop_code": SHOP}, headers=signed_headers(b"")
@@ -241,11 +244,15 @@ def test_signed_requests_are_accepted(client, timestamp):
     [
         {"key": "wrong"},
         {"secret": "wrong"},
-        {"timestamp": str(int(time.time()) - 120)},
-        {"timestamp": "yesterday"},
+        {"timestamp": lambda: str(int(time.time()) - 120)},
+        {"timestamp": lambda: str(int(time.time()) + 120)},
+        {"timestamp": lambda: "yesterday"},
     ],
+    ids=["key", "secret", "stale", "future", "not-a-time"],
 )
 def test_badly_signed_requests_are_401(client, sb, header_args):
+    header_args = {k: v() if callable(v) else v for k, v in header_args.items()}
+
     response = post_signed(client, payin_body("P"), **header_args)
 
     assert response.status_code == 401
