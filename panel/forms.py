@@ -121,7 +121,10 @@ class OrderFilterForm(DateRangeForm):
 
 class PayInForm(forms.Form):
     wallet_provider = forms.ChoiceField(
-        label=_("Pay with"), choices=PayIn.WalletProvider.choices, widget=forms.RadioSelect
+        label=_("Pay with"),
+        choices=PayIn.WalletProvider.choices,
+        initial=PayIn.WalletProvider.BKASH,
+        widget=forms.RadioSelect,
     )
     mobile_number = forms.CharField(
         label=_("Payer's mobile number"),

@@ -143,5 +143,10 @@ def test_screenshots_of_each_main_page(browser, live_server, transactional_db, v
         page.click("button:has-text('Review')")
         expect(page.locator("[data-error-for=receiver_number]")).to_be_visible()
         shoot(page, "cashin-errors")
+        page.goto(f"{live_server.url}/")
+        page.click("button[value=bn]")
+        expect(page.locator("nav")).to_contain_text("নতুন ক্যাশ ইন")
+        shoot(page, "dashboard-bn")
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
     finally:
         context.close()
