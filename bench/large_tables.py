@@ -153,9 +153,10 @@ def load_orders(rows: int, resellers: int, big_id: int, first_id: int, reload: b
     from django.db import connection
 
     with connection.cursor() as cursor:
+        bench_rows = "FROM orders_cashinorder WHERE client_reference LIKE 'BENCH-%'"
         if reload:
-            cursor.execute("DELETE FROM orders_cashinorder WHERE client_reference LIKE 'BENCH-%'")
-        cursor.execute("SELECT count(*) FROM orders_cashinorder WHERE client_reference LIKE 'BENCH-%'")
+            cursor.execute(f"DELETE {bench_rows}")
+        cursor.execute(f"SELECT count(*) {bench_rows}")
         have = cursor.fetchone()[0]
         if have >= rows:
             print(f"reusing {have:,} bench orders")
