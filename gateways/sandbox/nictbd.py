@@ -66,7 +66,8 @@ def check_credentials(call: Call) -> Answer | None:
     expected = call.sandbox.config.nictbd_credentials
     if expected is None:
         return None
-    given = [call.payload.get(name) for name in CREDENTIAL_FIELDS]
+    # A value left empty in the config is one the client omits ("send nothing when not").
+    given = [call.payload.get(name, "") for name in CREDENTIAL_FIELDS]
     if all(isinstance(g, str) and _same(g, e) for g, e in zip(given, expected, strict=True)):
         return None
     return UNAUTHENTICATED

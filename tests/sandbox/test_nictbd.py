@@ -353,6 +353,14 @@ def test_configured_credentials_are_required_on_every_endpoint(client, given):
     assert status(client, "R", **CREDENTIALS).status_code == 404  # nothing was created
 
 
+def test_a_credential_left_empty_in_the_config_may_be_omitted(client, sb):
+    sb.configure(nictbd_api_key="pk_live_x", nictbd_api_secret="sk_live_y")
+    keys = {"api_key": "pk_live_x", "api_secret": "sk_live_y"}
+
+    assert client.post("/api/balance-check", json=keys).status_code == 200
+    assert client.post("/api/balance-check", json={**keys, "store_id": "s"}).status_code == 401
+
+
 @pytest.mark.usefixtures("with_credentials")
 def test_right_credentials_are_accepted(client):
     assert submit(client, "01712345670", "R", **CREDENTIALS).status_code == 200
