@@ -10,10 +10,6 @@ import pytest
 
 from tests.factories import PASSWORD, ResellerFactory
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
-# beside it, though nothing here is async Django code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 HERE = Path(__file__).parent
 SCREENSHOTS = HERE.parent.parent / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -29,16 +25,25 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.filterwarnings("ignore:No directory at:UserWarning"))
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, and tests after these that call asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's loop runs in this thread; Django's ORM would refuse to run beside it, though
+    # nothing here is async Django code. Only while the browser is open: a subprocess started
+    # by a later test (manage.py check --deploy) must not inherit the switch.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -123,3 +123,13 @@ def test_an_order_the_provider_rejects_is_failed_and_refunded_on_screen(rclient,
 @pytest.mark.parametrize("amount", ["abc", "0", "10.555"])
 def test_malformed_amounts_are_refused_on_the_amount_field(rclient, amount):
     assert field_errors(review(rclient, amount=amount), "amount")
+
+
+def test_a_suspended_reseller_is_told_so_and_nothing_is_sent(rclient, reseller):
+    from orders.resellers import reseller_set_state
+
+    reseller_set_state(reseller_id=reseller.pk, active=False)
+    response = review(rclient)
+    assert "suspended" in " ".join(response.context["form"].non_field_errors())
+    assert "suspended" in response.content.decode()
+    assert CashInOrder.objects.count() == 0
