@@ -171,14 +171,16 @@ def _end_unsent(payin_id: int, status: str, reason: str, raw=None) -> None:
         payin.save()
 
 
-def payin_apply_result(*, payin_id: int, result: PayInResult, source: str) -> PayIn:
+def payin_apply_result(
+    *, payin_id: int, result: PayInResult, source: str, staff_user=None
+) -> PayIn:
     with transaction.atomic():
         payin = PayIn.objects.select_for_update().get(pk=payin_id)
         target = FROM_GATEWAY[result.status]
         _copy_provider_fields(payin, result)
         if target != payin.status:
             if target in TRANSITIONS[payin.status]:
-                _move(payin, target, source=source, raw=result.raw)
+                _move(payin, target, source=source, raw=result.raw, staff_user=staff_user)
             else:
                 _flag(
                     payin,
@@ -299,10 +301,12 @@ def _resubmit(payin: PayIn) -> PayIn:
     return PayIn.objects.get(pk=payin.pk)
 
 
-def payin_check_now(*, payin_id: int, source: str = Source.STAFF) -> PayIn:
+def payin_check_now(*, payin_id: int, source: str = Source.STAFF, staff_user=None) -> PayIn:
     payin = PayIn.objects.get(pk=payin_id)
     try:
         result = get_payin_gateway().status_by_reference(payin.external_id)
     except GatewayError as error:
         return payin_note_check_error(payin_id=payin_id, error=error)
-    return payin_apply_result(payin_id=payin_id, result=result, source=source)
+    return payin_apply_result(
+        payin_id=payin_id, result=result, source=source, staff_user=staff_user
+    )

@@ -267,7 +267,9 @@ def _mark_unknown(order_id: int, error: GatewayError) -> None:
 # --- Provider answers ------------------------------------------------------------------------
 
 
-def cashin_apply_result(*, order_id: int, result: CashInResult, source: str) -> CashInOrder:
+def cashin_apply_result(
+    *, order_id: int, result: CashInResult, source: str, staff_user=None
+) -> CashInOrder:
     """Apply one provider answer: forward moves only; a contradicted final status is flagged."""
     with transaction.atomic():
         order = CashInOrder.objects.select_for_update().get(pk=order_id)
@@ -285,6 +287,7 @@ def cashin_apply_result(*, order_id: int, result: CashInResult, source: str) -> 
                 source=source,
                 raw=result.raw,
                 reason=result.failure_reason or result.message,
+                staff_user=staff_user,
             )
         elif order.provider_status != provider_status_before:
             record_change(
@@ -294,6 +297,7 @@ def cashin_apply_result(*, order_id: int, result: CashInResult, source: str) -> 
                 provider_status=order.provider_status,
                 source=source,
                 raw=result.raw,
+                staff_user=staff_user,
             )
         _count_check(order, error="")
         order.save()
@@ -442,14 +446,16 @@ def _flag(order_id: int, reason: str) -> None:
 # --- Staff -----------------------------------------------------------------------------------
 
 
-def cashin_check_now(*, order_id: int, source: str = Source.STAFF) -> CashInOrder:
+def cashin_check_now(*, order_id: int, source: str = Source.STAFF, staff_user=None) -> CashInOrder:
     """Ask the provider about one order at once (admin action, API refresh, redelivered task)."""
     order = CashInOrder.objects.get(pk=order_id)
     try:
         result = get_cashin_gateway().status_by_reference(order.client_reference)
     except GatewayError as error:
         return cashin_note_check_error(order_id=order_id, error=error)
-    return cashin_apply_result(order_id=order_id, result=result, source=source)
+    return cashin_apply_result(
+        order_id=order_id, result=result, source=source, staff_user=staff_user
+    )
 
 
 def cashin_resolve_by_staff(*, order_id: int, to_status: str, staff_user, reason: str):

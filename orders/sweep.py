@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -67,11 +68,23 @@ def sweep_once(*, batch_size: int | None = None, concurrency: int | None = None)
     report.flagged_overdue = flag_overdue_orders(now)
     orders = claim_due(CashInOrder, OPEN_ORDER_STATUSES, ORDER_FIELDS, now, batch_size)
     payin_rows = claim_due(PayIn, WATCHED_PAYIN_STATUSES, PAYIN_FIELDS, now, batch_size)
-    order_answers, payin_answers = asyncio.run(_ask_providers(orders, payin_rows, concurrency))
+    order_answers, payin_answers = run_coroutine(
+        lambda: _ask_providers(orders, payin_rows, concurrency)
+    )
     apply_order_answers(orders, order_answers, report)
     apply_payin_answers(payin_rows, payin_answers, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def run_coroutine(make_coroutine):
+    """asyncio.run, also from a thread whose event loop is already running (ASGI, Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def flag_overdue_orders(now: datetime) -> int:

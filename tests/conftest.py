@@ -12,6 +12,12 @@ from gateways.sandbox.testing import start_sandbox_thread
 SANDBOX_TEST_CONFIG = {"final_after": 0.6, "submit_hang_seconds": 3.0}
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Full-strength hashing costs ~0.5 s per login or user; tests need no such strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def sandbox_server():
     running = start_sandbox_thread(**SANDBOX_TEST_CONFIG)

@@ -208,7 +208,7 @@ class CashInOrderAdmin(LargeTableAdmin):
         if self.too_many_rows(request, queryset, limit=MAX_CHECKS_PER_ACTION):
             return None
         for order in queryset:
-            order = cashin_check_now(order_id=order.pk)
+            order = cashin_check_now(order_id=order.pk, staff_user=request.user)
             self.message_user(request, describe(order), messages.INFO)
         return self.after_action(request, queryset)
 

@@ -60,7 +60,7 @@ class PayInAdmin(LargeTableAdmin):
         if self.too_many_rows(request, queryset, limit=MAX_CHECKS_PER_ACTION):
             return None
         for payin in queryset:
-            payin = payin_check_now(payin_id=payin.pk)
+            payin = payin_check_now(payin_id=payin.pk, staff_user=request.user)
             text = _("%(id)s: %(status)s (provider: %(provider)s)") % {
                 "id": payin.external_id,
                 "status": payin.get_status_display(),

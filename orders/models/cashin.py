@@ -71,6 +71,12 @@ class CashInOrder(models.Model):
             ),
             models.Index(fields=["reseller", "receiver_number"], name="cashin_reseller_receiver"),
             models.Index(fields=["order_number"], name="cashin_order_number"),
+            # Staff search by receiver prefix over all resellers (LIKE '017%' on PostgreSQL).
+            models.Index(
+                fields=["receiver_number"],
+                name="cashin_receiver",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["-created_at", "-id"], name="cashin_time"),
             models.Index(fields=["status", "-created_at"], name="cashin_status_time"),
             models.Index(fields=["provider_status", "-created_at"], name="cashin_pstatus_time"),

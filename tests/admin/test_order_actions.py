@@ -126,6 +126,8 @@ def test_check_now_asks_the_provider_and_moves_the_order(sandbox, staff_client, 
     assert order.provider_status == "successfull"
     assert any("Successful (provider: successfull)" in m for m in messages_of(response))
     assert sandbox.stats()["cashin_status_checks"] >= 1
+    change = order.history.get(to_status=OrderStatus.SUCCESS)
+    assert change.source == "staff" and change.staff_user.username.startswith("staff")
 
 
 def test_actions_run_from_the_order_page_return_to_it(sandbox, staff_client, reseller):

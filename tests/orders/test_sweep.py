@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
 from orders.polling import backoff_seconds
 from orders.services import cashin_check_now, cashin_submit
@@ -190,3 +192,23 @@ def test_poll_orders_once_prints_what_it_did(sandbox, reseller, fast_polling):
     call_command("poll_orders", "--once", stdout=out)
 
     assert "checked 1 orders" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)  # inside a loop Django opens another connection
+def test_sweep_works_from_a_thread_whose_event_loop_is_running(
+    sandbox, reseller, fast_polling, monkeypatch
+):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as under Playwright's sync API
+    submit(reseller, 0)
+
+    async def sweep_inside_a_loop():
+        return sweep_once()
+
+    # A thread of its own: this test session's main thread may run Playwright's loop already.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        report = pool.submit(asyncio.run, sweep_inside_a_loop()).result()
+
+    assert report.orders_checked == 1
