@@ -85,8 +85,6 @@ def provider_endpoint(
         async def endpoint(request: web.Request) -> web.Response:
             sandbox = request.app[SANDBOX]
             config = sandbox.config
-            if config.latency_ms:
-                await asyncio.sleep(config.latency_ms / 1000)
             raw = await request.read()
             call = Call(request, sandbox, raw, parse_json(raw))
             if count is not None:
@@ -95,6 +93,10 @@ def provider_endpoint(
                 result = Answer(500, server_error)
             else:
                 result = (auth and auth(call)) or await handler(call)
+            if config.latency_ms:
+                # The work is done, only the answer is late: a client that gives up meanwhile
+                # faces a real unknown outcome (created, answer lost).
+                await asyncio.sleep(config.latency_ms / 1000)
             return respond(sandbox, result)
 
         endpoint.__name__ = handler.__name__

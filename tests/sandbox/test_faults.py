@@ -3,6 +3,7 @@
 import json
 import time
 
+import httpx
 import pytest
 
 from .helpers import payin_body, status, submit
@@ -20,6 +21,20 @@ def test_latency_delays_provider_answers_but_not_control_endpoints(client, sb):
 
     assert provider_took >= 0.4
     assert control_took < 0.4
+
+
+def test_latency_delays_the_answer_not_the_work(client, sb):
+    sb.configure(latency_ms=1500)
+
+    with pytest.raises(httpx.ReadTimeout):
+        client.post(
+            "/api/bkash-cash-in",
+            json={"receiver_number": "01712345670", "amount": 500, "client_reference": "LATE"},
+            timeout=0.3,
+        )
+    sb.configure(latency_ms=0)
+
+    assert status(client, "LATE").status_code == 200  # created although the answer was lost
 
 
 def test_error_rate_answers_500_and_creates_nothing(client, sb):
