@@ -31,6 +31,7 @@ from gateways.base import (
 from gateways.http import JSON_HEADERS, Answer, Call, ProviderHttp
 from gateways.wire import (
     dumps_json,
+    normalise_status,
     optional_datetime,
     optional_decimal,
     optional_int,
@@ -63,20 +64,6 @@ STATUSES = {
 _DUPLICATE_WORDS = ("taken", "already", "duplicate", "exists")
 
 
-def normalise_status(provider_status: str, reference: str = "") -> Status:
-    status = STATUSES.get(provider_status.strip().lower())
-    if status is None:
-        # Not final, so the order stays open and is asked again; worth a look by a person.
-        logger.warning(
-            "%s unknown status %r for ref=%s: treated as pending",
-            PROVIDER,
-            provider_status,
-            reference,
-        )
-        return Status.PENDING
-    return status
-
-
 def _data(answer: Answer) -> dict[str, Any]:
     body = answer.data
     if body.get("success") is not True or not isinstance(body.get("data"), dict):
@@ -105,7 +92,7 @@ def parse_cashin(
     if order_number is not None and answered_number != order_number:
         raise ValueError(f"answer is about order_number {answered_number!r}")
     return CashInResult(
-        status=normalise_status(provider_status, reference),
+        status=normalise_status(STATUSES, PROVIDER, provider_status, reference),
         client_reference=reference,
         provider_status=provider_status,
         order_number=answered_number,

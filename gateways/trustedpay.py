@@ -25,6 +25,7 @@ from gateways.base import GatewayError, PayInRequest, PayInResult, Status
 from gateways.http import Answer, Call, ProviderHttp
 from gateways.wire import (
     dumps_json,
+    normalise_status,
     optional_datetime,
     optional_decimal,
     optional_int,
@@ -47,19 +48,6 @@ STATUSES = {
 }
 
 
-def normalise_status(provider_status: str, reference: str = "") -> Status:
-    status = STATUSES.get(provider_status.strip().lower())
-    if status is None:
-        logger.warning(
-            "%s unknown status %r for ref=%s: treated as pending",
-            PROVIDER,
-            provider_status,
-            reference,
-        )
-        return Status.PENDING
-    return status
-
-
 def parse_payin(answer: Answer, *, external_id: str, expect_created: bool) -> PayInResult:
     """A create or status answer as a PayInResult; it must be about the payin we asked for."""
     data = answer.data
@@ -76,7 +64,7 @@ def parse_payin(answer: Answer, *, external_id: str, expect_created: bool) -> Pa
         raise ValueError("paymentData must be an object")
     link = payment_data.get("payment_link") or data.get("payment_page_url") or None
     return PayInResult(
-        status=normalise_status(provider_status, external_id),
+        status=normalise_status(STATUSES, PROVIDER, provider_status, external_id),
         external_id=external_id,
         provider_status=provider_status,
         provider_id=optional_int(data.get("id")),

@@ -6,11 +6,31 @@ Shared by both providers' parsers and by gateways.http; no HTTP here.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+logger = logging.getLogger("gateways")
+
+
+def normalise_status(
+    table: Mapping[str, Any], provider: str, provider_status: str, reference: str = ""
+):
+    """The provider's status word through its table; an unknown word is pending, and logged:
+    not final, so the order stays open and is asked again, and a person should look."""
+    status = table.get(provider_status.strip().lower())
+    if status is None:
+        logger.warning(
+            "%s unknown status %r for ref=%s: treated as pending",
+            provider,
+            provider_status,
+            reference,
+        )
+        return table["pending"]
+    return status
 
 
 def _refuse_constant(name: str) -> Any:

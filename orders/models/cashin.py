@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.followed import FollowedAtProvider
 from orders.models.reseller import MONEY
 
 
@@ -22,7 +23,7 @@ OPEN_ORDER_STATUSES = [
 FINAL_ORDER_STATUSES = [OrderStatus.SUCCESS, OrderStatus.FAILED, OrderStatus.REFUNDED]
 
 
-class CashInOrder(models.Model):
+class CashInOrder(FollowedAtProvider):
     reseller = models.ForeignKey("orders.Reseller", on_delete=models.PROTECT, related_name="orders")
     client_reference = models.CharField(max_length=64, unique=True)
     receiver_number = models.CharField(max_length=11)
@@ -43,19 +44,7 @@ class CashInOrder(models.Model):
     failure_reason = models.TextField(blank=True)
     refund_order_number = models.CharField(max_length=64, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    last_submit_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    # Polling.
-    next_check_at = models.DateTimeField(null=True, blank=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
-    check_count = models.PositiveIntegerField(default=0)
-    resubmit_count = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    needs_attention = models.BooleanField(default=False)
-    attention_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

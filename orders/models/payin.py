@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.followed import FollowedAtProvider
 from orders.models.reseller import MONEY
 
 
@@ -28,7 +29,7 @@ FINAL_PAYIN_STATUSES = [
 ]
 
 
-class PayIn(models.Model):
+class PayIn(FollowedAtProvider):
     class WalletProvider(models.TextChoices):
         BKASH = "BKash", "bKash"
         NAGAD = "Nagad", "Nagad"
@@ -49,17 +50,6 @@ class PayIn(models.Model):
     payment_link_expires_at = models.DateTimeField(null=True, blank=True)
     finalization_date = models.DateTimeField(null=True, blank=True)
     failure_reason = models.TextField(blank=True)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    last_submit_at = models.DateTimeField(null=True, blank=True)
-    next_check_at = models.DateTimeField(null=True, blank=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
-    check_count = models.PositiveIntegerField(default=0)
-    resubmit_count = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    needs_attention = models.BooleanField(default=False)
-    attention_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
