@@ -39,6 +39,11 @@ class ReferenceConflict(OrderError):
     field = "client_reference"
 
 
+class InvalidReference(OrderError):
+    code = "invalid_reference"
+    field = "client_reference"
+
+
 class InvalidTransition(OrderError):
     code = "invalid_transition"
 

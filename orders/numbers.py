@@ -36,10 +36,10 @@ def normalize_amount(raw) -> Decimal:
         raise InvalidAmount(_("Enter the amount as a number, e.g. 500 or 500.50.")) from None
     if not amount.is_finite() or amount <= 0:
         raise InvalidAmount(_("The amount must be more than zero."))
+    if amount >= Decimal("1e12"):  # before quantize, which fails past 28 digits
+        raise InvalidAmount(_("The amount is too large."))
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise InvalidAmount(_("The amount can have at most two decimals (poisha)."))
-    if amount >= Decimal("1e12"):
-        raise InvalidAmount(_("The amount is too large."))
     return amount.quantize(CENT)
 
 

@@ -38,6 +38,7 @@ from gateways.base import (
 from gateways.registry import get_cashin_gateway
 from orders.errors import (
     InsufficientBalance,
+    InvalidReference,
     InvalidTransition,
     LimitExceeded,
     ReferenceConflict,
@@ -121,7 +122,7 @@ def validate_reference(reference: str) -> str:
     reference = reference.strip()
     allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/")
     if not 1 <= len(reference) <= 64 or not set(reference) <= allowed:
-        raise ReferenceConflict(
+        raise InvalidReference(
             _("A client reference is 1 to 64 letters, digits or - _ . : / characters.")
         )
     return reference

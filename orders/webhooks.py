@@ -303,9 +303,8 @@ def retry_window() -> timedelta:
 def deliver_due_webhooks_task() -> str:
     """django-q2 schedule "deliver-webhooks", every minute, separate from the poll sweep.
 
-    Drains what is due, then keeps watching for WEBHOOK_TASK_SECONDS (default 0: return at
-    once, so the task does not hold a worker; set it to ~50 for sub-second latency and give
-    the cluster a worker more).
+    Drains what is due, then keeps watching for WEBHOOK_TASK_SECONDS (50 s by default, so a
+    delivery leaves about a second after it is due; Q_WORKERS leaves a worker for the rest).
     """
     deadline = time.monotonic() + _setting("WEBHOOK_TASK_SECONDS", 0)
     drain_until = time.monotonic() + 50

@@ -170,11 +170,21 @@ POLL_TASK_SECONDS = envfloat("POLL_TASK_SECONDS", 55.0, minimum=0.0)
 SUBMIT_UNKNOWN_GRACE_SECONDS = envfloat("SUBMIT_UNKNOWN_GRACE_SECONDS", 120.0, minimum=0.0)
 SUBMIT_MAX_RESUBMITS = envint("SUBMIT_MAX_RESUBMITS", 1, minimum=0)
 
+# --- Reseller API and webhooks --------------------------------------------------------------
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 120, minimum=1)  # requests per key per minute
+WEBHOOK_TIMEOUT = envfloat("WEBHOOK_TIMEOUT", 5.0, minimum=0.1)
+WEBHOOK_CONNECT_TIMEOUT = envfloat("WEBHOOK_CONNECT_TIMEOUT", 3.0, minimum=0.1)
+WEBHOOK_CONCURRENCY = envint("WEBHOOK_CONCURRENCY", 8, minimum=1)
+WEBHOOK_RETRY_HOURS = envfloat("WEBHOOK_RETRY_HOURS", 24.0, minimum=0.0)
+WEBHOOK_TASK_SECONDS = envfloat("WEBHOOK_TASK_SECONDS", 50.0, minimum=0.0)
+# Off in production: callbacks must be https to a public address.
+WEBHOOK_ALLOW_PRIVATE_URLS = envbool("WEBHOOK_ALLOW_PRIVATE_URLS", DEBUG)
+
 # --- Worker (django-q2, ORM broker on the default database) ---------------------------------
 Q_CLUSTER = {
     "name": "panel",
     "orm": "default",
-    "workers": envint("Q_WORKERS", 2, minimum=1),
+    "workers": envint("Q_WORKERS", 3, minimum=1),  # a sweep, webhooks, and one for the rest
     "timeout": 90,
     "retry": 120,  # django-q2 requires retry > timeout
     "max_attempts": 3,

@@ -9,7 +9,6 @@ import binascii
 import json
 import unicodedata
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
@@ -17,8 +16,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from orders.api.errors import invalid
-
-AMOUNT_CEILING = Decimal("1e12")
 
 
 def json_object(request) -> dict:
@@ -70,9 +67,6 @@ class Fields:
         if isinstance(value, str) and (len(value) > 40 or not is_printable(value)):
             self.error(name, _("Enter the amount as a number, e.g. 500 or 500.50."))
             return None
-        if _too_large(value):
-            self.error(name, _("The amount is too large."))
-            return None
         return value
 
     def done(self, *, known=()) -> None:
@@ -85,16 +79,6 @@ class Fields:
 
 def is_printable(value: str) -> bool:
     return not any(unicodedata.category(c) in ("Cc", "Cs") for c in value)
-
-
-def _too_large(value) -> bool:
-    # orders.numbers.normalize_amount raises decimal.InvalidOperation (not InvalidAmount) on
-    # amounts past 28 digits; refuse those here first.
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return False
-    return amount.is_finite() and abs(amount) >= AMOUNT_CEILING
 
 
 def query_datetime(request, name: str) -> datetime | None:

@@ -14,7 +14,7 @@ from orders.api.inputs import (
 )
 from orders.api.selectors import orders_page, reseller_order, reseller_payin
 from orders.api.serialize import ORDER_STATUS_FILTER, money, order_json, payin_json
-from orders.errors import OrderError, ReferenceConflict
+from orders.errors import InvalidReference, OrderError
 from orders.models import Reseller
 from orders.payins import payin_create
 from orders.services import cashin_submit, validate_reference
@@ -43,7 +43,7 @@ def _reference(fields: Fields) -> str:
     reference = fields.text("client_reference", max_length=64)
     try:
         return validate_reference(reference) if reference else ""
-    except ReferenceConflict as error:  # the service uses it for a bad format too: that is 422
+    except InvalidReference as error:
         fields.error("client_reference", error.message)
         return ""
 

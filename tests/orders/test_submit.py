@@ -146,9 +146,22 @@ def test_bad_receiver_numbers_are_refused(db, reseller, number):
         cashin_submit(reseller=reseller, receiver_number=number, amount="500")
 
 
-@pytest.mark.parametrize("amount", [500.5, "0", "-5", "1.234", "NaN", "abc"])
+@pytest.mark.parametrize("amount", [500.5, "0", "-5", "1.234", "NaN", "abc", "1e30", 10**40])
 def test_bad_amounts_are_refused(db, reseller, amount):
     from orders.errors import InvalidAmount
 
     with pytest.raises(InvalidAmount):
         cashin_submit(reseller=reseller, receiver_number="01712345670", amount=amount)
+
+
+@pytest.mark.parametrize("reference", [" " * 3, "x" * 65, "has space", "naïve"])
+def test_malformed_references_are_refused_as_bad_input(db, reseller, reference):
+    from orders.errors import InvalidReference
+
+    with pytest.raises(InvalidReference):
+        cashin_submit(
+            reseller=reseller,
+            receiver_number="01712345670",
+            amount="500",
+            client_reference=reference,
+        )
