@@ -19,12 +19,6 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.filterwarnings("ignore:No directory at:UserWarning"))
-
-
 # Module scope, not session: Playwright's sync API keeps an event loop running in the main
 # thread while it is open, and tests after these that call asyncio.run() would fail.
 @pytest.fixture(scope="module")

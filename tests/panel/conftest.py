@@ -1,7 +1,6 @@
 """Reseller page fixtures: funded resellers and logged-in clients."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -9,17 +8,6 @@ from django.test import Client
 from tests.factories import ResellerFactory
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-HERE = Path(__file__).parent
-
-# WhiteNoise warns once per handler when STATIC_ROOT was never collected (a fresh clone); the
-# pages serve static files through the finders in tests, so that warning is not a failure here.
-STATIC_ROOT_WARNING = "ignore:No directory at:UserWarning"
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.filterwarnings(STATIC_ROOT_WARNING))
 
 
 def login(reseller_or_user) -> Client:
