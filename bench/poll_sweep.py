@@ -116,7 +116,7 @@ def setup_django(show_log: bool) -> None:
     settings.DEBUG = False  # no query log kept in memory while timing
     call_command("migrate", verbosity=0)
     if not show_log:
-        # Each check still builds its log line, as in production; only the output is dropped.
+        # Log records are still made at LOG_LEVEL, as in production; only the output is dropped.
         sink = open(os.devnull, "w")  # noqa: SIM115 - open for the life of the process
         for handler in logging.getLogger().handlers:
             if isinstance(handler, logging.StreamHandler):
