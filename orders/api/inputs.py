@@ -42,9 +42,9 @@ class Fields:
     def text(self, name: str, *, required: bool = True, max_length: int = 200, aliases=()):
         value = ""
         for key in (name, *aliases):
-            given = self.data.get(key)
-            if given is None or given == "":
+            if key not in self.data or self.data[key] == "":
                 continue
+            given = self.data[key]  # null is no string either: the document says string
             if not isinstance(given, str):
                 self.error(key, _("Send this field as a string."))
             elif len(given) > max_length or not is_printable(given):
