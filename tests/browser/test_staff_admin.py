@@ -1,0 +1,65 @@
+"""Staff in the admin: resolve a flagged order by hand; the reseller's statement shows it."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from orders.models import CashInOrder, LedgerEntry, OrderStatus
+from orders.services import cashin_set_attention, cashin_submit
+from tests.browser.conftest import PHONE, log_in, shoot
+from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def log_in_to_admin(page, live_server, staff) -> None:
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", staff.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def test_staff_resolves_a_flagged_order_and_the_reseller_sees_the_refund(
+    browser, live_server, providers
+):
+    reseller = ResellerFactory(balance=Decimal("5000"))
+    staff = StaffUserFactory()
+    # A receiver ending in 3 sticks in manual_review at the sandbox: staff must decide.
+    order = cashin_submit(reseller=reseller, receiver_number="01712345673", amount="750").order
+    cashin_set_attention(
+        order_id=order.pk, flagged=True, staff_user=staff, reason="stuck in manual review"
+    )
+
+    staff_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in_to_admin(staff_page, live_server, staff)
+    staff_page.goto(f"{live_server.url}/admin/orders/cashinorder/attention/")
+    expect(staff_page.locator("body")).to_contain_text(order.client_reference)
+    staff_page.goto(f"{live_server.url}/admin/orders/cashinorder/{order.pk}/change/")
+    staff_page.select_option("form.staff-actions select[name=action]", "resolve_failed")
+    staff_page.click("form.staff-actions button:has-text('Run')")
+    staff_page.fill("[name=reason]", "Provider confirmed by phone: never delivered")
+    staff_page.click("input[value=Confirm]")
+    expect(staff_page.locator(".messagelist")).to_contain_text(order.client_reference)
+    staff_page.context.close()
+
+    reseller_page = browser.new_context(viewport=PHONE, locale="en-US").new_page()
+    log_in(reseller_page, live_server, reseller)
+    reseller_page.click("nav >> text=Wallet")
+    statement = reseller_page.locator("table")
+    expect(statement).to_contain_text("Cash In refund")
+    expect(statement).to_contain_text("৳750.00")
+    expect(reseller_page.locator(".topbar [data-balance]")).to_have_text("৳5,000.00")
+    shoot(reseller_page, "wallet-after-staff-refund")
+    reseller_page.goto(f"{live_server.url}/orders/{order.pk}/")
+    expect(reseller_page.locator("#order-card [data-status]")).to_have_text("Failed")
+    expect(reseller_page.locator("body")).to_contain_text(re.compile("never delivered"))
+    reseller_page.context.close()
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.FAILED and not order.needs_attention
+    refund = LedgerEntry.objects.get(order=order, kind=LedgerEntry.Kind.ORDER_REFUND)
+    assert refund.staff_user == staff
+    assert CashInOrder.objects.get(pk=order.pk).history.filter(staff_user=staff).count() == 2
