@@ -1,6 +1,7 @@
 """Real Chromium (Playwright, sync API) against pytest-django's live_server, the sandbox
 providers over HTTP, and a worker thread that sweeps open orders like the real worker."""
 
+import contextlib
 import os
 import threading
 from decimal import Decimal
@@ -62,39 +63,64 @@ def providers(sandbox):
     return sandbox
 
 
-@pytest.fixture
-def worker(transactional_db, providers):
-    """The poll sweep in a background thread for the whole test, as `manage.py qcluster` runs it."""
-    from django.db import OperationalError, connection, connections
+class SweepWorker:
+    """The poll sweep in a background thread, as `manage.py qcluster` runs it."""
 
-    from orders.sweep import sweep_once
+    def __init__(self, live_server):
+        from django.db import connection
 
-    stop = threading.Event()
-    errors = []
+        self.errors: list[Exception] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sweep-worker", daemon=True)
+        self._lock = contextlib.nullcontext()
+        self._httpd = live_server.thread.httpd
+        self._app = self._httpd.get_app()
+        if connection.vendor == "sqlite":
+            # The shared in-memory SQLite test database fails at once ("database table is
+            # locked") when two threads write together: take turns with the live server.
+            # PostgreSQL (CI) runs the worker and the pages truly concurrently.
+            self._lock = threading.Lock()
+            self._httpd.set_app(self._locked_app)
 
-    def run():
+    def _locked_app(self, environ, start_response):
+        with self._lock:
+            return self._app(environ, start_response)
+
+    def _run(self):
+        from django.db import connections
+
+        from orders.sweep import sweep_once
+
         try:
-            while not stop.is_set():
+            while not self._stop.is_set():
                 try:
-                    sweep_once()
-                except OperationalError as error:
-                    # SQLite's shared in-memory test database locks whole tables between
-                    # threads; the next sweep retries. PostgreSQL (CI) never gets here.
-                    if not (connection.vendor == "sqlite" and "locked" in str(error)):
-                        errors.append(error)
-                except Exception as error:  # keep sweeping; the test fails on it below
-                    errors.append(error)
-                stop.wait(0.2)
+                    with self._lock:
+                        sweep_once()
+                except Exception as error:  # keep sweeping; the test fails on it at the end
+                    self.errors.append(error)
+                self._stop.wait(0.2)
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=run, name="sweep-worker", daemon=True)
-    thread.start()
-    yield thread
-    stop.set()
-    thread.join(10)
-    assert not thread.is_alive(), "the sweep worker did not stop"
-    assert not errors, f"the sweep worker failed: {errors!r}"
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        """Stop sweeping (call before reading the database from the test itself)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(10)
+        self._httpd.set_app(self._app)
+        assert not self._thread.is_alive(), "the sweep worker did not stop"
+
+
+@pytest.fixture
+def worker(transactional_db, providers, live_server):
+    sweeper = SweepWorker(live_server)
+    sweeper.start()
+    yield sweeper
+    sweeper.stop()
+    assert not sweeper.errors, f"the sweep worker failed: {sweeper.errors!r}"
 
 
 @pytest.fixture

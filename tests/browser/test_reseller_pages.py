@@ -49,6 +49,7 @@ def test_cash_in_turns_successful_on_screen_without_reloading(
     assert still_same_page(page)
     expect(page.locator("#order-card")).to_contain_text(re.compile(r"[0-9A-F]{10}"))  # trx id
     expect(page.locator(".topbar [data-balance]")).to_have_text("৳9,500.00")
+    worker.stop()
     assert CashInOrder.objects.filter(reseller=funded_reseller).count() == 1
     order = CashInOrder.objects.get(reseller=funded_reseller)
     assert LedgerEntry.objects.filter(order=order).count() == 1  # one debit, no refund
@@ -70,6 +71,7 @@ def test_failed_cash_in_is_refunded_on_the_orders_list(page, live_server, funded
 
     page.click("nav >> text=Wallet")
     expect(page.locator("table")).to_contain_text("Cash In refund")
+    worker.stop()
     funded_reseller.refresh_from_db()
     assert funded_reseller.balance == Decimal("10000.00")
 
