@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from orders.errors import InsufficientBalance
 from orders.models import LedgerEntry, Reseller
+from orders.numbers import taka
 
 
 def lock_reseller(reseller_id: int) -> Reseller:
@@ -31,8 +32,8 @@ def post_entry(
     new_balance = reseller.balance + amount
     if new_balance < 0:
         raise InsufficientBalance(
-            _("Insufficient balance: ৳%(balance)s available, ৳%(needed)s needed.")
-            % {"balance": reseller.balance, "needed": -amount}
+            _("Insufficient balance: %(balance)s available, %(needed)s needed.")
+            % {"balance": taka(reseller.balance), "needed": taka(-amount)}
         )
     Reseller.objects.filter(pk=reseller_id).update(balance=new_balance)
     return LedgerEntry.objects.create(

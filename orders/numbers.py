@@ -45,3 +45,15 @@ def normalize_amount(raw) -> Decimal:
 
 def mask_number(number: str) -> str:
     return f"{number[:3]}****{number[-4:]}" if len(number) >= 8 else "****"
+
+
+def taka(value) -> str:
+    """৳1,234.50; a negative amount as -৳1,234.50; anything else unchanged."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}৳{abs(amount):,.2f}"

@@ -29,11 +29,17 @@ from gateways.base import (
     WalletProvider,
 )
 from gateways.registry import get_payin_gateway
-from orders.errors import InsufficientBalance, InvalidAmount, PayInRejected, ResellerSuspended
+from orders.errors import (
+    InsufficientBalance,
+    InvalidAmount,
+    InvalidReceiver,
+    PayInRejected,
+    ResellerSuspended,
+)
 from orders.history import record_change
 from orders.ledger import post_entry
 from orders.models import LedgerEntry, PayIn, PayInStatus, Reseller, StatusChange
-from orders.numbers import normalize_amount, normalize_mobile_number
+from orders.numbers import normalize_amount, normalize_mobile_number, taka
 from orders.polling import note_check
 
 log = logging.getLogger(__name__)
@@ -100,10 +106,14 @@ def _validated(reseller, amount, wallet_provider, mobile_number, email, customer
     amount = normalize_amount(amount)
     if not settings.PAYIN_MIN_AMOUNT <= amount <= settings.PAYIN_MAX_AMOUNT:
         raise InvalidAmount(
-            _("Add between ৳%(min)s and ৳%(max)s.")
-            % {"min": settings.PAYIN_MIN_AMOUNT, "max": settings.PAYIN_MAX_AMOUNT}
+            _("Add between %(min)s and %(max)s.")
+            % {"min": taka(settings.PAYIN_MIN_AMOUNT), "max": taka(settings.PAYIN_MAX_AMOUNT)}
         )
     errors = {}
+    try:
+        mobile_number = normalize_mobile_number(mobile_number)
+    except InvalidReceiver as error:
+        errors["mobile_number"] = [error.message]
     if wallet_provider not in PayIn.WalletProvider.values:
         errors["wallet_provider"] = [_("Choose bKash or Nagad.")]
     try:
@@ -117,7 +127,7 @@ def _validated(reseller, amount, wallet_provider, mobile_number, email, customer
     return {
         "amount": amount,
         "wallet_provider": wallet_provider,
-        "mobile_number": normalize_mobile_number(mobile_number),
+        "mobile_number": mobile_number,
         "email": email.strip(),
         "customer_name": customer_name.strip(),
     }
@@ -240,8 +250,8 @@ def _reverse_credit(payin: PayIn) -> bool:
     except InsufficientBalance:
         _flag(
             payin,
-            _("Provider refunded this PayIn but the balance cannot cover the ৳%(amount)s reversal.")
-            % {"amount": payin.amount},
+            _("Provider refunded this PayIn but the balance cannot cover the %(amount)s reversal.")
+            % {"amount": taka(payin.amount)},
         )
         return False
     if payin.needs_attention and "reversal" in payin.attention_reason:

@@ -48,7 +48,7 @@ from orders.history import record_change
 from orders.ledger import lock_reseller, post_entry
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller, StatusChange
 from orders.models.cashin import FINAL_ORDER_STATUSES, OPEN_ORDER_STATUSES
-from orders.numbers import normalize_amount, normalize_mobile_number
+from orders.numbers import normalize_amount, normalize_mobile_number, taka
 from orders.polling import note_check
 from orders.webhooks import enqueue_final_status_webhook
 
@@ -135,7 +135,7 @@ def _create_order(*, reseller_id, receiver, amount, reference, source) -> Submit
             existing = CashInOrder.objects.filter(client_reference=reference).first()
             if existing:
                 return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
-            _check_can_send(reseller, amount)
+            cashin_check_can_send(reseller=reseller, amount=amount)
             now = timezone.now()
             order = CashInOrder.objects.create(
                 reseller=reseller,
@@ -175,23 +175,24 @@ def _same_order(existing: CashInOrder, reseller_id, receiver, amount) -> CashInO
     return existing
 
 
-def _check_can_send(reseller: Reseller, amount: Decimal) -> None:
+def cashin_check_can_send(*, reseller: Reseller, amount: Decimal) -> None:
+    """Raise the OrderError a submit of `amount` would raise now (for a confirmation step)."""
     if not reseller.is_active:
         raise ResellerSuspended(_("Your account is suspended; contact support."))
     if amount < reseller.cashin_min or amount > reseller.cashin_max:
         raise LimitExceeded(
-            _("The amount must be between ৳%(min)s and ৳%(max)s.")
-            % {"min": reseller.cashin_min, "max": reseller.cashin_max}
+            _("The amount must be between %(min)s and %(max)s.")
+            % {"min": taka(reseller.cashin_min), "max": taka(reseller.cashin_max)}
         )
     sent_today = today_cashin_total(reseller.pk)
     if sent_today + amount > reseller.cashin_daily_limit:
         raise LimitExceeded(
-            _("This would pass your daily limit of ৳%(limit)s (৳%(sent)s sent today).")
-            % {"limit": reseller.cashin_daily_limit, "sent": sent_today}
+            _("This would pass your daily limit of %(limit)s (%(sent)s sent today).")
+            % {"limit": taka(reseller.cashin_daily_limit), "sent": taka(sent_today)}
         )
     if reseller.balance < amount:
         raise InsufficientBalance(
-            _("Insufficient balance: ৳%(balance)s available.") % {"balance": reseller.balance}
+            _("Insufficient balance: %(balance)s available.") % {"balance": taka(reseller.balance)}
         )
 
 

@@ -66,7 +66,7 @@ class CashInForm(forms.Form):
         if "amount" in cleaned:
             try:
                 # The same limits and balance check cashin_submit runs, shown before confirming.
-                services._check_can_send(self.reseller, cleaned["amount"])
+                services.cashin_check_can_send(reseller=self.reseller, amount=cleaned["amount"])
             except OrderError as error:
                 show_error(self, error)
         return cleaned

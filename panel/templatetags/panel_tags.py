@@ -1,10 +1,9 @@
 """Display helpers: money as ৳1,234.50 and status badges."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 
 from orders.models import OrderStatus, PayInStatus
+from orders.numbers import taka as format_taka
 
 register = template.Library()
 
@@ -24,15 +23,8 @@ BADGES = {
 
 @register.filter
 def taka(value) -> str:
-    """৳1,234.50; a negative amount as -৳1,234.50; anything else unchanged."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}৳{abs(amount):,.2f}"
+    """৳1,234.50 (orders.numbers.taka)."""
+    return format_taka(value)
 
 
 @register.filter

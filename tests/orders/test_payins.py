@@ -108,12 +108,17 @@ def test_payin_fields_are_checked_before_anything_is_sent(sandbox, reseller):
             reseller=reseller,
             amount="1000",
             wallet_provider="Rocket",
-            mobile_number="01872456780",
+            mobile_number="0187245678",
             email="not-an-email",
             customer_name="",
         )
 
-    assert set(refused.value.field_errors) == {"wallet_provider", "email", "customer_name"}
+    assert set(refused.value.field_errors) == {
+        "wallet_provider",
+        "mobile_number",
+        "email",
+        "customer_name",
+    }
     assert sandbox.stats()["payin_submits"] == {}
 
 

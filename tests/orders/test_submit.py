@@ -165,3 +165,11 @@ def test_malformed_references_are_refused_as_bad_input(db, reseller, reference):
             amount="500",
             client_reference=reference,
         )
+
+
+def test_limit_messages_show_amounts_as_taka(db, reseller):
+    Reseller.objects.filter(pk=reseller.pk).update(max_amount=Decimal("1500"))
+    reseller.refresh_from_db()
+
+    with pytest.raises(LimitExceeded, match="between ৳50.00 and ৳1,500.00"):
+        cashin_submit(reseller=reseller, receiver_number="01712345670", amount="2000")
