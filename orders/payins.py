@@ -7,13 +7,14 @@ period, posting again with the same `external_id`.
 """
 
 import logging
+import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,7 @@ FROM_GATEWAY = {
     Status.REFUNDED: P.REFUNDED,
 }
 REFUND_WATCH = timedelta(hours=24)  # a success is re-checked this long for a later refund
+EXTERNAL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def new_external_id() -> str:
@@ -80,19 +82,27 @@ def payin_create(
     email: str,
     customer_name: str,
     merchant_user_ip: str = "",
+    external_id: str | None = None,
 ) -> PayIn:
-    """Create a PayIn at TrustedPay; raises PayInRejected with field messages if refused."""
+    """Create a PayIn at TrustedPay; raises PayInRejected with field messages if refused.
+
+    The same `external_id` again (a resubmitted form) returns the first PayIn, sending nothing.
+    """
     fields = _validated(reseller, amount, wallet_provider, mobile_number, email, customer_name)
+    external_id = _checked_external_id(external_id) if external_id else new_external_id()
     now = timezone.now()
-    with transaction.atomic():
-        payin = PayIn.objects.create(
-            reseller=reseller,
-            external_id=new_external_id(),
-            last_submit_at=now,
-            next_check_at=now + _grace(),
-            **fields,
-        )
-        record_change(payin=payin, from_status="", to_status=P.CREATING, source=Source.SUBMIT)
+    try:
+        with transaction.atomic():
+            payin = PayIn.objects.create(
+                reseller=reseller,
+                external_id=external_id,
+                last_submit_at=now,
+                next_check_at=now + _grace(),
+                **fields,
+            )
+            record_change(payin=payin, from_status="", to_status=P.CREATING, source=Source.SUBMIT)
+    except IntegrityError:
+        return _same_payin(PayIn.objects.get(external_id=external_id), reseller, fields)
     _send(payin, merchant_user_ip=merchant_user_ip)
     payin.refresh_from_db()
     if payin.status == P.REJECTED:
@@ -131,6 +141,24 @@ def _validated(reseller, amount, wallet_provider, mobile_number, email, customer
         "email": email.strip(),
         "customer_name": customer_name.strip(),
     }
+
+
+def _checked_external_id(external_id: str) -> str:
+    if not EXTERNAL_ID.fullmatch(external_id):
+        raise PayInRejected(
+            _("Please correct the fields below."),
+            {"external_id": [_("1 to 64 letters, digits or - _ . characters.")]},
+        )
+    return external_id
+
+
+def _same_payin(existing: PayIn, reseller: Reseller, fields: dict) -> PayIn:
+    if existing.reseller_id != reseller.pk or existing.amount != fields["amount"]:
+        raise PayInRejected(
+            _("This PayIn reference was already used for another PayIn."),
+            {"external_id": [_("Already used.")]},
+        )
+    return existing
 
 
 def _rejected_fields(payin: PayIn) -> dict[str, list[str]]:

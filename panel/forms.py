@@ -138,6 +138,8 @@ class PayInForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
+    # Fixed when the form is shown: posting it twice creates one PayIn.
+    external_id = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
     def clean_mobile_number(self):
         return _service_clean(normalize_mobile_number, self.cleaned_data["mobile_number"])

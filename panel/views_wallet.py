@@ -49,7 +49,7 @@ def payin_list(request):
 
 @reseller_required
 def payin_new(request):
-    form = PayInForm(request.POST or None)
+    form = PayInForm(request.POST or None, initial={"external_id": payins.new_external_id()})
     if request.method == "POST" and form.is_valid():
         try:
             payin = payins.payin_create(
@@ -59,6 +59,8 @@ def payin_new(request):
             )
         except OrderError as error:
             show_error(form, error)
+            form.data = form.data.copy()  # errors stay; a corrected form is a new PayIn
+            form.data["external_id"] = payins.new_external_id()
         else:
             return redirect("payin_detail", pk=payin.pk)
     return render(request, "panel/payin_new.html", {"form": form})

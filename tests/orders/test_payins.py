@@ -139,3 +139,21 @@ def test_unknown_create_outcome_is_resolved_by_external_id(sandbox, reseller, fa
 
     assert sandbox.stats()["payin_submits"] == {payin.external_id: 1}
     assert credits(payin) == 1
+
+
+def test_same_external_id_again_is_the_same_payin_and_another_amount_is_refused(sandbox, reseller):
+    fields = {
+        "reseller": reseller,
+        "wallet_provider": "BKash",
+        "mobile_number": "01872456780",
+        "email": "payer@example.com",
+        "customer_name": "Payer",
+        "external_id": "PIN-SHOP-7",
+    }
+    first = payin_create(amount="1000", **fields)
+    again = payin_create(amount="1000.00", **fields)
+
+    assert again.pk == first.pk
+    assert sandbox.stats()["payin_submits"] == {"PIN-SHOP-7": 1}
+    with pytest.raises(PayInRejected):
+        payin_create(amount="2000", **fields)

@@ -64,6 +64,7 @@ def test_add_funds_creates_a_payin_and_shows_its_payment_link(rclient, reseller,
             "email": "payer@example.com",
             "customer_name": "Rahim Uddin",
             "amount": "1500",
+            "external_id": "PIN-FORM-1",
         },
         follow=True,
     )
@@ -82,6 +83,7 @@ def test_add_funds_shows_service_errors_on_their_fields(rclient, reseller):
         "email": "not-an-email",
         "customer_name": "Rahim",
         "amount": "1500",
+        "external_id": "PIN-FORM-2",
     }
     response = rclient.post(reverse("payin_new"), data)
     assert "valid email" in response.context["form"].errors["email"][0]
@@ -90,6 +92,25 @@ def test_add_funds_shows_service_errors_on_their_fields(rclient, reseller):
     bad_number = rclient.post(reverse("payin_new"), {**data, "mobile_number": "0123"})
     assert bad_number.context["form"].errors["mobile_number"]
     assert not PayIn.objects.exists()
+
+
+def test_posting_the_add_funds_form_twice_creates_one_payin(rclient, reseller, sandbox):
+    form = rclient.get(reverse("payin_new")).context["form"]
+    data = {
+        "wallet_provider": "Nagad",
+        "mobile_number": "01872456780",
+        "email": "payer@example.com",
+        "customer_name": "Rahim",
+        "amount": "1500",
+        "external_id": form.initial["external_id"],
+    }
+
+    first = rclient.post(reverse("payin_new"), data)
+    again = rclient.post(reverse("payin_new"), data)
+
+    payin = PayIn.objects.get(reseller=reseller)
+    assert first.url == again.url == reverse("payin_detail", args=[payin.pk])
+    assert sandbox.stats()["payin_submits"] == {payin.external_id: 1}
 
 
 def test_payin_list_and_live_fragment(rclient, reseller):
