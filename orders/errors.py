@@ -39,6 +39,11 @@ class ReferenceConflict(OrderError):
     field = "client_reference"
 
 
+class PayInReferenceConflict(ReferenceConflict):
+    code = "reference_conflict"
+    field = None  # the reference is not a field the reseller typed in the panel
+
+
 class InvalidReference(OrderError):
     code = "invalid_reference"
     field = "client_reference"

@@ -34,6 +34,7 @@ from orders.errors import (
     InsufficientBalance,
     InvalidAmount,
     InvalidReceiver,
+    PayInReferenceConflict,
     PayInRejected,
     ResellerSuspended,
 )
@@ -73,7 +74,12 @@ def new_external_id() -> str:
     return f"PIN-{timezone.localdate():%y%m%d}-{secrets.token_hex(6).upper()}"
 
 
-def payin_create(
+def payin_create(**kwargs) -> PayIn:
+    """payin_create_once without telling whether the PayIn is new."""
+    return payin_create_once(**kwargs)[0]
+
+
+def payin_create_once(
     *,
     reseller: Reseller,
     amount,
@@ -83,10 +89,11 @@ def payin_create(
     customer_name: str,
     merchant_user_ip: str = "",
     external_id: str | None = None,
-) -> PayIn:
+) -> tuple[PayIn, bool]:
     """Create a PayIn at TrustedPay; raises PayInRejected with field messages if refused.
 
-    The same `external_id` again (a resubmitted form) returns the first PayIn, sending nothing.
+    The same `external_id` again with the same payment returns the first PayIn (False) and
+    sends nothing; with another payment it raises PayInReferenceConflict.
     """
     fields = _validated(reseller, amount, wallet_provider, mobile_number, email, customer_name)
     external_id = _checked_external_id(external_id) if external_id else new_external_id()
@@ -102,12 +109,12 @@ def payin_create(
             )
             record_change(payin=payin, from_status="", to_status=P.CREATING, source=Source.SUBMIT)
     except IntegrityError:
-        return _same_payin(PayIn.objects.get(external_id=external_id), reseller, fields)
+        return _same_payin(PayIn.objects.get(external_id=external_id), reseller, fields), False
     _send(payin, merchant_user_ip=merchant_user_ip)
     payin.refresh_from_db()
     if payin.status == P.REJECTED:
         raise PayInRejected(payin.failure_reason, _rejected_fields(payin))
-    return payin
+    return payin, True
 
 
 def _validated(reseller, amount, wallet_provider, mobile_number, email, customer_name) -> dict:
@@ -153,11 +160,12 @@ def _checked_external_id(external_id: str) -> str:
 
 
 def _same_payin(existing: PayIn, reseller: Reseller, fields: dict) -> PayIn:
-    if existing.reseller_id != reseller.pk or existing.amount != fields["amount"]:
-        raise PayInRejected(
-            _("This PayIn reference was already used for another PayIn."),
-            {"external_id": [_("Already used.")]},
-        )
+    same = existing.reseller_id == reseller.pk and all(
+        getattr(existing, name) == fields[name]
+        for name in ("amount", "wallet_provider", "mobile_number")
+    )
+    if not same:
+        raise PayInReferenceConflict(_("This external_id was already used for another PayIn."))
     return existing
 
 

@@ -146,6 +146,13 @@ PAYIN_REQUEST = {
         "mobile_number": {"type": "string", "example": "01812345670"},
         "email": {"type": "string", "example": "payer@example.com"},
         "customer_name": {"type": "string", "example": "Rahim Uddin"},
+        "external_id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9._-]{1,64}$",
+            "description": "Optional: your reference for this PayIn. The same external_id "
+            "again with the same payment answers 200 with the same PayIn; with another, 409.",
+            "example": "SHOP-PIN-0001",
+        },
     },
 }
 
@@ -237,7 +244,13 @@ PATHS = {
             "description": "Creates a PayIn; send the payer to payment_link. Your balance is "
             "credited when the payment succeeds.",
             "requestBody": _body("PayInRequest"),
-            "responses": {"201": _json("PayIn", "Created."), **COMMON_ERRORS, **INVALID},
+            "responses": {
+                "201": _json("PayIn", "Created."),
+                "200": _json("PayIn", "This external_id was already used for this payment."),
+                "409": _json("Error", "This external_id was used for another payment."),
+                **COMMON_ERRORS,
+                **INVALID,
+            },
         }
     },
     "/payins/{external_id}": {

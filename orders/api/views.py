@@ -16,7 +16,7 @@ from orders.api.selectors import orders_page, reseller_order, reseller_payin
 from orders.api.serialize import ORDER_STATUS_FILTER, money, order_json, payin_json
 from orders.errors import InvalidReference, OrderError
 from orders.models import Reseller
-from orders.payins import payin_create
+from orders.payins import payin_create_once
 from orders.services import cashin_submit, validate_reference
 
 CASHIN_FIELDS = ("receiver_number", "phone", "amount", "client_reference")
@@ -81,15 +81,16 @@ def payin_start(request):
         "mobile_number": fields.text("mobile_number", max_length=20),
         "email": fields.text("email", max_length=254),
         "customer_name": fields.text("customer_name", max_length=100),
+        "external_id": fields.text("external_id", required=False, max_length=64) or None,
     }
     fields.done(known=values)
     try:
-        payin = payin_create(
+        payin, created = payin_create_once(
             reseller=request.reseller, merchant_user_ip=_client_ip(request), **values
         )
     except OrderError as error:
         raise _payin_error(error) from None
-    return JsonResponse(payin_json(payin), status=201)
+    return JsonResponse(payin_json(payin), status=201 if created else 200)
 
 
 def _payin_error(error: OrderError):

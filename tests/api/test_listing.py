@@ -86,6 +86,25 @@ def test_payin_create_and_read(api, reseller, sandbox):
     assert read.json()["amount"] == "1500.00"
 
 
+def test_payin_with_the_same_external_id_again_is_200_and_another_payment_409(api, sandbox):
+    body = {
+        "amount": "1500.00",
+        "wallet_provider": "Nagad",
+        "mobile_number": "01812345670",
+        "email": "p@example.com",
+        "customer_name": "Rahim",
+        "external_id": "SHOP-PIN-1",
+    }
+
+    first = api.post("/payins", body)
+    again = api.post("/payins", body)
+    other = api.post("/payins", {**body, "amount": "2500.00"})
+
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
+    assert again.json()["external_id"] == first.json()["external_id"] == "SHOP-PIN-1"
+    assert sandbox.stats()["payin_submits"] == {"SHOP-PIN-1": 1}
+
+
 def test_payin_bad_fields_are_422_per_field(api, sandbox):
     response = api.post("/payins", {"amount": "1500.00", "wallet_provider": "Rocket",
                                     "mobile_number": "123", "email": "nope",

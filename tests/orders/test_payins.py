@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from orders.errors import PayInRejected, ResellerSuspended
+from orders.errors import PayInRejected, ReferenceConflict, ResellerSuspended
 from orders.models import LedgerEntry, PayIn, PayInStatus, Reseller
 from orders.payins import payin_check_now, payin_create
 from orders.sweep import sweep_once
@@ -155,5 +155,5 @@ def test_same_external_id_again_is_the_same_payin_and_another_amount_is_refused(
 
     assert again.pk == first.pk
     assert sandbox.stats()["payin_submits"] == {"PIN-SHOP-7": 1}
-    with pytest.raises(PayInRejected):
+    with pytest.raises(ReferenceConflict):
         payin_create(amount="2000", **fields)
