@@ -148,9 +148,10 @@ PAYIN_REQUEST = {
         "customer_name": {"type": "string", "example": "Rahim Uddin"},
         "external_id": {
             "type": "string",
-            "pattern": "^[A-Za-z0-9._-]{1,64}$",
-            "description": "Optional: your reference for this PayIn. The same external_id "
-            "again with the same payment answers 200 with the same PayIn; with another, 409.",
+            "pattern": "^[A-Za-z0-9._-]{0,64}$",
+            "description": "Optional: your reference for this PayIn (empty: none, we make "
+            "one). The same external_id again with the same payment answers 200 with the same "
+            "PayIn; with another, 409.",
             "example": "SHOP-PIN-0001",
         },
     },
