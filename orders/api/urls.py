@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from orders.api import docs, views
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("payins/<path:external_id>", views.payin_detail, name="api-payin-detail"),
     path("openapi.json", docs.openapi_json, name="api-openapi"),
     path("docs", docs.docs, name="api-docs"),
+    # Anything else under /api/v1/ (a newline in a reference escapes <path:>): JSON 404.
+    re_path(r"", views.unknown_path, name="api-unknown"),
 ]

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 
 from orders.api.auth import api_endpoint
-from orders.api.errors import from_order_error, invalid
+from orders.api.errors import from_order_error, invalid, not_found
 from orders.api.inputs import (
     Fields,
     decode_cursor,
@@ -113,3 +113,8 @@ def _client_ip(request) -> str:
 def payin_detail(request, external_id):
     payin = reseller_payin(reseller=request.reseller, external_id=external_id)
     return JsonResponse(payin_json(payin))
+
+
+@api_endpoint("GET", "POST", "PUT", "PATCH", "DELETE")
+def unknown_path(request, *args, **kwargs):
+    raise not_found()

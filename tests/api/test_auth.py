@@ -89,3 +89,11 @@ def test_wrong_method_is_405_json(api):
     assert response.status_code == 405
     assert response["Allow"] == "GET"
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_unknown_api_paths_answer_json_404_and_still_need_a_key(api, client):
+    for path in ("/nothing-here", "/cash-in/line%0Abreak"):
+        response = api.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["code"] == "not_found"
+    assert client.get("/api/v1/nothing-here").status_code == 401
