@@ -81,3 +81,37 @@ class PayInFactory(factory.django.DjangoModelFactory):
     customer_name = "Test Payer"
     status = PayInStatus.PENDING
     next_check_at = factory.LazyFunction(timezone.now)
+
+
+class ApiKeyFactory(factory.django.DjangoModelFactory):
+    """A key row as the Developer page lists it (its plaintext is unknown: use api_key_create
+    for a key that authenticates)."""
+
+    class Meta:
+        model = "orders.ApiKey"
+
+    reseller = factory.SubFactory(ResellerFactory)
+    name = "shop server"
+    prefix = factory.Sequence(lambda n: f"rk_{n:06d}")
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.WebhookDelivery"
+
+    order = factory.SubFactory(CashInOrderFactory, status=OrderStatus.SUCCESS)
+    reseller = factory.SelfAttribute("order.reseller")
+    event = "cashin.success"
+    url = "https://shop.example.com/hooks/cash-in"
+    payload = factory.LazyAttribute(lambda d: {"client_reference": d.order.client_reference})
+    next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+class WebhookAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.WebhookAttempt"
+
+    delivery = factory.SubFactory(WebhookDeliveryFactory)
+    status_code = 500
+    duration_ms = 120

@@ -1,7 +1,13 @@
-"""/api/v1/openapi.json and /api/v1/docs: the spec, and a self-contained page rendered from it."""
+"""/api/v1/openapi.json and /api/v1/docs: the spec, and a page rendered from it.
+
+The page shows the spec's English prose in the reader's language: each summary and description
+is looked up in the Bangla catalogue by its English text (tests/i18n checks that every one has a
+translation). openapi.json itself stays English."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from orders.api.openapi import SPEC
@@ -16,8 +22,28 @@ def openapi_json(request):
 
 @require_GET
 def docs(request):
-    context = {"info": SPEC["info"], "operations": operations(), "schemas": schemas()}
+    info = {**SPEC["info"], "description": prose(SPEC["info"].get("description", ""))}
+    context = {"info": info, "operations": operations(), "schemas": schemas()}
     return render(request, "api/docs.html", context)
+
+
+def prose(text: str) -> str:
+    """The spec's English text in the active language (unchanged when there is none)."""
+    return gettext(text) if text else ""
+
+
+def spec_prose() -> set[str]:
+    """Every piece of the spec's prose the docs page shows, in English."""
+    with translation.override("en"):
+        found = {SPEC["info"].get("description", "")}
+        for op in operations():
+            found |= {op["summary"], op["description"]}
+            found |= {p["description"] for p in op["parameters"]}
+            found |= {f["description"] for f in op["body"]}
+            found |= {r["description"] for r in op["responses"]}
+        for schema in schemas():
+            found |= {f["description"] for f in schema["fields"]}
+    return found - {""}
 
 
 def operations() -> list[dict]:
@@ -29,12 +55,19 @@ def operations() -> list[dict]:
                     "method": method.upper(),
                     "path": "/api/v1" + path,
                     "anchor": operation["operationId"],
-                    "summary": operation["summary"],
-                    "description": operation.get("description", ""),
-                    "parameters": operation.get("parameters", []),
+                    "summary": prose(operation["summary"]),
+                    "description": prose(operation.get("description", "")),
+                    "parameters": [
+                        {**p, "description": prose(p.get("description", ""))}
+                        for p in operation.get("parameters", [])
+                    ],
                     "body": _body_fields(operation),
                     "responses": [
-                        {"status": code, "description": r["description"], "schema": _schema(r)}
+                        {
+                            "status": code,
+                            "description": prose(r["description"]),
+                            "schema": _schema(r),
+                        }
                         for code, r in operation["responses"].items()
                     ],
                 }
@@ -48,7 +81,13 @@ def _body_fields(operation: dict) -> list[dict]:
     schema = _resolve(operation["requestBody"]["content"]["application/json"]["schema"])
     required = set(schema.get("required", []))
     return [
-        {**field, "name": name, "required": name in required, "type": _type(field)}
+        {
+            **field,
+            "name": name,
+            "required": name in required,
+            "type": _type(field),
+            "description": prose(field.get("description", "")),
+        }
         for name, field in schema["properties"].items()
     ]
 
@@ -92,7 +131,7 @@ def _fields(schema: dict) -> list[dict]:
             "type": _type(field),
             "nullable": field.get("nullable", False),
             "enum": field.get("enum"),
-            "description": field.get("description", ""),
+            "description": prose(field.get("description", "")),
         }
         for name, field in schema["properties"].items()
     ]

@@ -136,6 +136,19 @@ def log_in(page, live_server, reseller):
     page.wait_for_url(f"{live_server.url}/")
 
 
+def fonts_ready(page) -> None:
+    """Wait until the web fonts the page uses are loaded (font-display: swap draws fallback
+    glyphs first; widths and screenshots must see the real ones)."""
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+def sideways_overflow(page, width: int) -> int:
+    """How many CSS pixels the page is wider than the `width` the test set (not innerWidth:
+    with phone emulation Chromium widens the viewport to the content)."""
+    fonts_ready(page)
+    return page.evaluate("document.documentElement.scrollWidth") - width
+
+
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
