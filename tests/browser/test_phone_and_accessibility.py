@@ -27,6 +27,23 @@ PHONES = [320, 360]
 LANGUAGES = ["en", "bn"]
 BLOCKING = {"serious", "critical"}
 AXE = Axe()
+# Elements whose own text, placeholder or ::before label has Bengali-block characters (৳ too)
+# in a font stack without the shipped font: on a phone without a Bengali font they show boxes.
+WITHOUT_SHIPPED_FONT = """() => {
+  const bengali = /[\u0980-\u09ff]/, shipped = "Noto Sans Bengali", found = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE)
+      .map(n => n.textContent).join("") + (el.placeholder || "");
+    const before = getComputedStyle(el, "::before");
+    for (const [text, family] of [[own, getComputedStyle(el).fontFamily],
+                                  [before.content, before.fontFamily]]) {
+      if (bengali.test(text) && !family.includes(shipped)) {
+        found.push(`${el.tagName.toLowerCase()}.${el.className}: ${text.trim().slice(0, 24)}`);
+      }
+    }
+  }
+  return found;
+}"""
 
 
 @pytest.fixture
@@ -131,6 +148,8 @@ class PageChecks:
         overflow = sideways_overflow(self.page, self.width)
         if overflow > 0:
             self._note(f"{overflow} px wider than the phone")
+        for element in self.page.evaluate(WITHOUT_SHIPPED_FONT)[:5]:
+            self._note(f"Bangla or ৳ without the shipped font: {element}")
         if self.page.locator("h1").count() != 1:
             self._note(f"{self.page.locator('h1').count()} <h1> elements, not one")
         if self.page.get_attribute("html", "lang") != self.language:
@@ -202,8 +221,8 @@ def test_docs_code_blocks_scroll_inside_their_box_and_take_keyboard_focus(
             assert block.evaluate("el => el.scrollWidth > el.clientWidth")  # it scrolls itself
             block.focus()
             assert block.evaluate("el => el === document.activeElement")
-            page.keyboard.press("ArrowRight")
-            assert block.evaluate("el => el.scrollLeft") > 0
+            page.keyboard.press("ArrowRight")  # scrolls the block (smoothly: wait for it)
+            page.wait_for_function("el => el.scrollLeft > 0", arg=block.element_handle())
     finally:
         context.close()
 
