@@ -126,16 +126,15 @@ def setup_django(show_log: bool) -> None:
 def refuse_foreign_due_rows() -> None:
     from django.utils import timezone
 
+    from orders.lifecycle.declaration import CASHIN, PAYIN
     from orders.models import CashInOrder, PayIn
-    from orders.models.cashin import OPEN_ORDER_STATUSES
-    from orders.models.payin import WATCHED_PAYIN_STATUSES
 
     now = timezone.now()
     foreign = (
-        CashInOrder.objects.filter(status__in=OPEN_ORDER_STATUSES, next_check_at__lte=now)
+        CashInOrder.objects.filter(status__in=CASHIN.watched_values, next_check_at__lte=now)
         .exclude(client_reference__startswith=REFERENCE_PREFIX)
         .count()
-        + PayIn.objects.filter(status__in=WATCHED_PAYIN_STATUSES, next_check_at__lte=now).count()
+        + PayIn.objects.filter(status__in=PAYIN.watched_values, next_check_at__lte=now).count()
     )
     if foreign:
         raise SystemExit(f"the database holds {foreign} other due orders/PayIns; use another one")
@@ -329,17 +328,17 @@ def sweep_in_phases(orders: int, concurrency: int):
     """sweep_once's steps, in its order, timed one by one."""
     from django.utils import timezone
 
-    from orders import sweep
+    from orders.lifecycle.declaration import CASHIN, PAYIN
     from orders.models import CashInOrder, PayIn
-    from orders.models.cashin import OPEN_ORDER_STATUSES
-    from orders.models.payin import WATCHED_PAYIN_STATUSES
+    from orders.polling import sweep
+    from orders.polling.overdue import flag_overdue_orders
 
     report = sweep.SweepReport()
     clock = time.perf_counter()
     now = timezone.now()
-    report.flagged_overdue = sweep.flag_overdue_orders(now)
-    rows = sweep.claim_due(CashInOrder, OPEN_ORDER_STATUSES, sweep.ORDER_FIELDS, now, orders)
-    payin_rows = sweep.claim_due(PayIn, WATCHED_PAYIN_STATUSES, sweep.PAYIN_FIELDS, now, orders)
+    report.flagged_overdue = flag_overdue_orders(now)
+    rows = sweep.claim_due(CashInOrder, CASHIN.watched_values, sweep.ORDER_FIELDS, now, orders)
+    payin_rows = sweep.claim_due(PayIn, PAYIN.watched_values, sweep.PAYIN_FIELDS, now, orders)
     claimed = time.perf_counter()
     order_answers, payin_answers = asyncio.run(sweep._ask_providers(rows, payin_rows, concurrency))
     asked = time.perf_counter()
@@ -353,7 +352,7 @@ def sweep_in_phases(orders: int, concurrency: int):
 
 def python_peak(orders: int, concurrency: int) -> tuple[float, int]:
     """Peak of Python allocations during one sweep (MB), and the checks it made."""
-    from orders.sweep import sweep_once
+    from orders.polling.sweep import sweep_once
 
     make_due_again()
     tracemalloc.start()
@@ -369,7 +368,7 @@ def run_all(args: argparse.Namespace, url: str, pid: int) -> list[Run]:
     from django.conf import settings
 
     from gateways.registry import reset_gateways
-    from orders.sweep import sweep_once
+    from orders.polling.sweep import sweep_once
 
     progress(f"registering {args.orders:,} orders at the sandbox (no latency) ...")
     references, stage = asyncio.run(register_orders(url, args.orders, 100))

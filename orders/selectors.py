@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from orders.errors import InvalidReceiver
-from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayIn, Reseller
-from orders.models.cashin import OPEN_ORDER_STATUSES
+from orders.lifecycle.declaration import CASHIN
+from orders.lifecycle.reasons import render
+from orders.models import CashInOrder, LedgerEntry, PayIn, Reseller
 from orders.numbers import normalize_mobile_number
 
 PAGE_SIZE = 50
-STATUS_ORDER = {status: i for i, status in enumerate(OrderStatus.values)}
+STATUS_ORDER = {status: i for i, status in enumerate(CASHIN.values)}
 LIVE_LIMIT = 100  # ids one live-status request may ask about
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -137,10 +138,18 @@ ORDER_EXPORT_FIELDS = ("created_at", "client_reference", "order_number", "receiv
                        "failure_reason", "refund_order_number", "completed_at")  # fmt: skip
 
 
+REASON_FIELDS = ("failure_code", "failure_params", "provider_failure_reason")
+
+
 def orders_for_export(queryset: QuerySet) -> Iterator[dict]:
-    """Plain rows (no model instances: several times faster for a large export)."""
-    rows = queryset.order_by("-created_at", "-id").values(*ORDER_EXPORT_FIELDS)
-    return rows.iterator(chunk_size=2000)
+    """Plain rows (no model instances: several times faster for a large export); the failure
+    reason rendered in the reader's language."""
+    stored = [f for f in ORDER_EXPORT_FIELDS if f != "failure_reason"] + list(REASON_FIELDS)
+    rows = queryset.order_by("-created_at", "-id").values(*stored)
+    for row in rows.iterator(chunk_size=2000):
+        code, params, text = (row.pop(f) for f in REASON_FIELDS)
+        row["failure_reason"] = render(code, params) if code else text
+        yield row
 
 
 @dataclass(frozen=True)
@@ -156,11 +165,8 @@ def dashboard(*, reseller: Reseller, recent: int = 10) -> dict:
     mine = CashInOrder.objects.filter(reseller=reseller)
     today = mine.filter(created_at__gte=day_start(timezone.localdate()))
     rows = today.values("status").annotate(count=Count("id"), total=Sum("amount"))
-    labels = dict(CashInOrder._meta.get_field("status").choices)
     totals = [
-        StatusTotal(
-            row["status"], labels.get(row["status"], row["status"]), row["count"], row["total"]
-        )
+        StatusTotal(row["status"], CASHIN[row["status"]].label, row["count"], row["total"])
         for row in sorted(rows, key=lambda row: STATUS_ORDER.get(row["status"], 99))
     ]
     return {
@@ -178,7 +184,7 @@ def _attention(mine: QuerySet, limit: int) -> list[CashInOrder]:
     may scan every order of a reseller who has none open."""
     newest = ("-created_at", "-id")
     found = [mine.filter(needs_attention=True).order_by(*newest)[:limit]]
-    found += [mine.filter(status=s).order_by(*newest)[:limit] for s in OPEN_ORDER_STATUSES]
+    found += [mine.filter(status=s).order_by(*newest)[:limit] for s in CASHIN.open_values]
     unique = {order.pk: order for orders in found for order in orders}
     return sorted(unique.values(), key=lambda o: (o.created_at, o.pk), reverse=True)[:limit]
 

@@ -5,9 +5,9 @@ import time
 from django.conf import settings
 from django.db import close_old_connections
 
-from orders.payins import payin_check_now
-from orders.services import cashin_check_now
-from orders.sweep import sweep_once
+from orders.cashin.provider import cashin_check_now
+from orders.payin.provider import payin_check_now
+from orders.polling.sweep import sweep_once
 
 IDLE_PAUSE_SECONDS = 1.0
 

@@ -4,10 +4,12 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
-from orders.ledger import staff_adjust_balance
+from orders.lifecycle.declaration import Money
 from orders.models import CashInOrder, OrderStatus, PayIn, PayInStatus, Reseller
+from orders.wallet.ledger import apply_money, staff_adjust_balance
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -57,6 +59,7 @@ class CashInOrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = CashInOrder
+        skip_postgeneration_save = True
 
     reseller = factory.SubFactory(ResellerFactory)
     client_reference = factory.Sequence(lambda n: f"TEST-{n:08d}")
@@ -66,6 +69,13 @@ class CashInOrderFactory(factory.django.DjangoModelFactory):
     status = OrderStatus.PENDING
     provider_status = "processing"
     next_check_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def debited(self, create, extracted, **kwargs):
+        """`debited=True`: the wallet was debited for it, as a real submit does."""
+        if create and extracted:
+            with transaction.atomic():
+                apply_money(self, Money.DEBIT)
 
 
 class PayInFactory(factory.django.DjangoModelFactory):

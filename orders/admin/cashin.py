@@ -1,9 +1,7 @@
 """Cash In orders for staff: a read-only list and page; every change goes through a service."""
 
 import re
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -15,10 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from orders.admin.common import MAX_CHECKS_PER_ACTION, LargeTableAdmin, ResellerUsernameFilter, taka
 from orders.admin.forms import ReasonForm
+from orders.cashin.provider import cashin_check_now
+from orders.cashin.staff import cashin_resolve_by_staff, cashin_set_attention
 from orders.errors import OrderError
 from orders.models import CashInOrder, OrderStatus, StatusChange
-from orders.models.cashin import OPEN_ORDER_STATUSES
-from orders.services import cashin_check_now, cashin_resolve_by_staff, cashin_set_attention
+from orders.polling.overdue import overdue_q
 
 # The provider's documented Cash In statuses (a DISTINCT over a million rows would be slow).
 PROVIDER_STATUSES = [
@@ -35,11 +34,6 @@ PHONE_LIKE = re.compile(r"\+?[\d\s-]+")
 
 def attention_q() -> Q:
     return Q(needs_attention=True) | overdue_q()
-
-
-def overdue_q() -> Q:
-    cutoff = timezone.now() - timedelta(minutes=settings.POLL_DEADLINE_MINUTES)
-    return Q(status__in=OPEN_ORDER_STATUSES, created_at__lt=cutoff)
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -76,7 +70,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     fk_name = "order"
     fields = ["created_local", "from_status", "to_status", "provider_status", "source"]
-    fields += ["staff_user", "reason"]
+    fields += ["staff_user", "explanation"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -125,7 +119,15 @@ class CashInOrderAdmin(LargeTableAdmin):
         (None, {"fields": ["client_reference", "reseller", "receiver_number", "amount_taka"]}),
         (
             gettext_lazy("Status"),
-            {"fields": ["status", "needs_attention", "attention_reason", "failure_reason"]},
+            {
+                "fields": [
+                    "status",
+                    "needs_attention",
+                    "attention_reason",
+                    "failure_reason",
+                    "provider_failure_reason",
+                ]
+            },
         ),
         (
             gettext_lazy("Provider"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from orders.admin.cashin import StatusChangeInline, local_time
 from orders.admin.common import MAX_CHECKS_PER_ACTION, LargeTableAdmin, ResellerUsernameFilter, taka
 from orders.models import CashInOrder, LedgerEntry, PayIn
-from orders.payins import payin_check_now
+from orders.payin.provider import payin_check_now
 
 
 class PayInHistoryInline(StatusChangeInline):

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from orders.admin.common import taka
 from orders.admin.forms import AdjustBalanceForm, ResellerCreateForm
 from orders.errors import InsufficientBalance
-from orders.ledger import staff_adjust_balance
 from orders.models import Reseller
-from orders.resellers import reseller_create, reseller_set_state
+from orders.wallet.ledger import staff_adjust_balance
+from orders.wallet.resellers import reseller_create, reseller_set_state
 
 EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url"]
 

@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.apikeys import api_key_create, api_key_revoke
+from orders.api.keys import api_key_create, api_key_revoke
+from orders.api.webhooks import webhook_send_again
 from orders.errors import OrderError
 from orders.models import ApiKey, WebhookAttempt, WebhookDelivery
-from orders.webhooks import webhook_send_again
 
 
 @admin.register(ApiKey)

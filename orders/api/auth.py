@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from orders.api.errors import ApiError, from_order_error
-from orders.apikeys import api_key_authenticate
+from orders.api.keys import api_key_authenticate
 from orders.errors import OrderError
 
 WINDOW_SECONDS = 60

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders.api.forms import ApiKeyForm, CallbackUrlForm
-from orders.apikeys import api_key_create, api_key_revoke
+from orders.api.keys import api_key_create, api_key_revoke
+from orders.api.webhooks import webhook_rotate_secret, webhook_send_again, webhook_set_callback_url
 from orders.errors import OrderError
 from orders.models import ApiKey, Reseller, WebhookDelivery
-from orders.webhooks import webhook_rotate_secret, webhook_send_again, webhook_set_callback_url
 
 NEW_KEY_SESSION = "api_new_key"  # server-side session: the plaintext is never put in a cookie
 DELIVERIES_SHOWN = 50

@@ -9,21 +9,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from orders.models import CashInOrder, OrderStatus, PayIn
+from orders.lifecycle.declaration import CASHIN, PAYIN
+from orders.models import CashInOrder, PayIn
 
-PUBLIC_ORDER_STATUS = {
-    OrderStatus.SUBMITTING: "pending",
-    OrderStatus.SUBMIT_UNKNOWN: "pending",
-    OrderStatus.PENDING: "pending",
-    OrderStatus.SUCCESS: "success",
-    OrderStatus.FAILED: "failed",
-    OrderStatus.REFUNDED: "refunded",
-}
-# What ?status= accepts, and the internal statuses each stands for.
-ORDER_STATUS_FILTER = {
-    public: [internal for internal, shown in PUBLIC_ORDER_STATUS.items() if shown == public]
-    for public in ("pending", "success", "failed", "refunded")
-}
+# What ?status= accepts, and the internal statuses each stands for (from the declaration).
+ORDER_STATUS_FILTER = {public: CASHIN.values_for_public(public) for public in CASHIN.public_names}
 
 
 def money(amount: Decimal | None) -> str | None:
@@ -42,7 +32,7 @@ def order_json(order: CashInOrder) -> dict:
         "amount": money(order.amount),
         "debit_amount": money(order.debit_amount),
         "currency": "BDT",
-        "status": PUBLIC_ORDER_STATUS[order.status],
+        "status": CASHIN[order.status].public,
         "final": order.is_final,
         "failure_reason": order.failure_reason or None,
         "operator_transaction_id": order.operator_transaction_id or None,
@@ -60,7 +50,7 @@ def payin_json(payin: PayIn) -> dict:
         "currency": "BDT",
         "wallet_provider": payin.wallet_provider,
         "mobile_number": payin.mobile_number,
-        "status": payin.status,
+        "status": PAYIN[payin.status].public,
         "payment_link": payin.payment_link or None,
         "payment_link_expires_at": when(payin.payment_link_expires_at),
         "failure_reason": payin.failure_reason or None,

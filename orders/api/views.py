@@ -14,10 +14,10 @@ from orders.api.inputs import (
 )
 from orders.api.selectors import orders_page, reseller_order, reseller_payin
 from orders.api.serialize import ORDER_STATUS_FILTER, money, order_json, payin_json
+from orders.cashin.submit import cashin_submit, validate_reference
 from orders.errors import InvalidReference, OrderError
 from orders.models import Reseller
-from orders.payins import payin_create_once
-from orders.services import cashin_submit, validate_reference
+from orders.payin.create import payin_create_once
 
 CASHIN_FIELDS = ("receiver_number", "phone", "amount", "client_reference")
 

@@ -1,37 +1,23 @@
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
+from orders.lifecycle.declaration import CASHIN, text_choices
+from orders.lifecycle.guard import StatusField
 from orders.models.followed import FollowedAtProvider
 from orders.models.reseller import MONEY
 
-
-class OrderStatus(models.TextChoices):
-    SUBMITTING = "submitting", _("Submitting")
-    SUBMIT_UNKNOWN = "submit_unknown", _("Checking with provider")
-    PENDING = "pending", _("Pending")
-    SUCCESS = "success", _("Successful")
-    FAILED = "failed", _("Failed")
-    REFUNDED = "refunded", _("Refunded")
-
-
-OPEN_ORDER_STATUSES = [
-    OrderStatus.SUBMITTING,
-    OrderStatus.SUBMIT_UNKNOWN,
-    OrderStatus.PENDING,
-]
-FINAL_ORDER_STATUSES = [OrderStatus.SUCCESS, OrderStatus.FAILED, OrderStatus.REFUNDED]
+OrderStatus = text_choices("OrderStatus", CASHIN)
 
 
 class CashInOrder(FollowedAtProvider):
+    lifecycle = CASHIN
+
     reseller = models.ForeignKey("orders.Reseller", on_delete=models.PROTECT, related_name="orders")
     client_reference = models.CharField(max_length=64, unique=True)
     receiver_number = models.CharField(max_length=11)
     amount = models.DecimalField(**MONEY)
     debit_amount = models.DecimalField(**MONEY)
-    status = models.CharField(
-        max_length=16, choices=OrderStatus.choices, default=OrderStatus.SUBMITTING
-    )
+    status = StatusField(max_length=16, choices=CASHIN.choices, default=CASHIN.initial.value)
     source = models.CharField(max_length=8, default="panel")  # panel | api
 
     # What the provider told us, kept as it said it.
@@ -41,7 +27,6 @@ class CashInOrder(FollowedAtProvider):
     job_status = models.CharField(max_length=32, blank=True)
     transaction_status = models.CharField(max_length=32, blank=True)
     operator_transaction_id = models.CharField(max_length=64, blank=True)
-    failure_reason = models.TextField(blank=True)
     refund_order_number = models.CharField(max_length=64, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -51,7 +36,7 @@ class CashInOrder(FollowedAtProvider):
         indexes = [
             models.Index(
                 fields=["next_check_at"],
-                condition=Q(status__in=OPEN_ORDER_STATUSES),
+                condition=Q(status__in=CASHIN.watched_values),
                 name="cashin_due",
             ),
             models.Index(fields=["reseller", "-created_at", "-id"], name="cashin_reseller_time"),
@@ -76,7 +61,3 @@ class CashInOrder(FollowedAtProvider):
 
     def __str__(self) -> str:
         return self.client_reference
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in FINAL_ORDER_STATUSES

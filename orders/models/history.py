@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from orders.lifecycle.reasons import render
+
 
 class StatusChange(models.Model):
     """One row for every status change of an order or a PayIn, and every staff decision."""
@@ -33,6 +35,10 @@ class StatusChange(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Why: a code of orders.lifecycle.reasons with its parameters, shown in the reader's
+    # language; `reason` keeps free text verbatim (a staff member's words, the provider's).
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     raw = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -49,3 +55,9 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status} ({self.source})"
+
+    @property
+    def explanation(self) -> str:
+        """The reason in the reader's language, with any verbatim text beside it."""
+        parts = [render(self.reason_code, self.reason_params), self.reason]
+        return " — ".join(dict.fromkeys(part for part in parts if part))

@@ -17,7 +17,7 @@ class Reseller(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reseller"
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
-    # Always equal to the sum of this reseller's ledger entries; changed only by orders.ledger.
+    # Always the sum of this reseller's ledger entries; changed only by orders.wallet.ledger.
     balance = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
     min_amount = models.DecimalField(
         **MONEY, null=True, blank=True, help_text=_("Empty: the panel's default")

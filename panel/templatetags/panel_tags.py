@@ -1,24 +1,11 @@
-"""Display helpers: money as ৳1,234.50 and status badges."""
+"""Display helpers: money as ৳1,234.50 and status badges and labels (from the lifecycle)."""
 
 from django import template
 
-from orders.models import OrderStatus, PayInStatus
+from orders.lifecycle.declaration import CASHIN, PAYIN
 from orders.numbers import taka as format_taka
 
 register = template.Library()
-
-BADGES = {
-    OrderStatus.SUCCESS: "ok",
-    OrderStatus.FAILED: "bad",
-    OrderStatus.REFUNDED: "bad",
-    OrderStatus.PENDING: "wait",
-    OrderStatus.SUBMITTING: "wait",
-    OrderStatus.SUBMIT_UNKNOWN: "warn",
-    PayInStatus.CREATING: "wait",
-    PayInStatus.CANCELED: "muted",
-    PayInStatus.EXPIRED: "muted",
-    PayInStatus.REJECTED: "bad",
-}
 
 
 @register.filter
@@ -28,16 +15,22 @@ def taka(value) -> str:
 
 
 @register.filter
-def badge(status: str) -> str:
-    """The CSS modifier of a status badge."""
-    return BADGES.get(status, "wait")
+def badge(status: str, kind: str = "") -> str:
+    """The CSS modifier of a status badge; `|badge:"payin"` for a PayIn's own statuses (the
+    two lifecycles give the statuses they share the same badge)."""
+    for lifecycle in [PAYIN] if kind == "payin" else [CASHIN, PAYIN]:
+        if status in lifecycle.by_value:
+            return lifecycle[status].badge
+    return "wait"
 
 
 @register.filter
 def order_status(value: str) -> str:
-    return OrderStatus(value).label if value in OrderStatus.values else value
+    state = CASHIN.by_value.get(value)
+    return state.label if state else value
 
 
 @register.filter
 def payin_status(value: str) -> str:
-    return PayInStatus(value).label if value in PayInStatus.values else value
+    state = PAYIN.by_value.get(value)
+    return state.label if state else value

@@ -3,8 +3,8 @@
 import time
 from decimal import Decimal
 
+from orders.cashin.submit import cashin_submit
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller, StatusChange
-from orders.services import cashin_submit
 from tests.admin.conftest import change_url, messages_of, run_action
 from tests.factories import CashInOrderFactory
 
@@ -109,10 +109,8 @@ def test_flag_and_unflag_are_recorded_with_the_staff_member(staff_client, staff,
     run_action(staff_client, "cashinorder", "unflag", [order], confirm="yes", reason="")
     order.refresh_from_db()
     assert (order.needs_attention, order.attention_reason) == (False, "")
-    reasons = list(
-        order.history.filter(source="staff", staff_user=staff).values_list("reason", flat=True)
-    )
-    assert reasons == ["Flagged: Reseller complaint", "Unflagged: -"]
+    changes = order.history.filter(source="staff", staff_user=staff)
+    assert [c.explanation for c in changes] == ["Reseller complaint", "Unflagged"]
 
 
 def test_check_now_asks_the_provider_and_moves_the_order(sandbox, staff_client, reseller):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from orders.models import LedgerEntry, PayIn, PayInStatus, Reseller
-from orders.payins import payin_create
+from orders.payin.create import payin_create
 from tests.admin.conftest import change_url, changelist_url, messages_of, run_action
 from tests.factories import PayInFactory
 
@@ -61,15 +61,16 @@ def test_ledger_is_listed_and_never_editable(staff_client, staff, reseller):
 
 
 def test_ledger_search_by_order_reference_or_payin_id(staff_client, staff, reseller):
-    from orders.services import cashin_resolve_by_staff
+    from orders.cashin.staff import cashin_resolve_by_staff
     from tests.factories import CashInOrderFactory
 
-    order = CashInOrderFactory(reseller=reseller, client_reference="CI-REF-1")
+    order = CashInOrderFactory(reseller=reseller, client_reference="CI-REF-1", debited=True)
     cashin_resolve_by_staff(order_id=order.pk, to_status="failed", staff_user=staff, reason="x")
     url = changelist_url("ledgerentry")
 
     by_order = staff_client.get(url, {"q": "CI-REF-1"}).context["cl"].result_list
     by_nothing = staff_client.get(url, {"q": "CI-REF"}).context["cl"].result_list
 
-    assert [(e.order, e.kind) for e in by_order] == [(order, LedgerEntry.Kind.ORDER_REFUND)]
+    kinds = [LedgerEntry.Kind.ORDER_REFUND, LedgerEntry.Kind.ORDER_DEBIT]
+    assert [(e.order, e.kind) for e in by_order] == [(order, kind) for kind in kinds]
     assert list(by_nothing) == []

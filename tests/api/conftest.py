@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 import orders.api.admin  # noqa: F401,E402  (registers the ApiKey and WebhookDelivery admins)
-from orders.apikeys import api_key_create
+from orders.api.keys import api_key_create
 from tests.factories import ResellerFactory
 
 

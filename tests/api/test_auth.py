@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from orders.apikeys import api_key_create, api_key_revoke
+from orders.api.keys import api_key_create, api_key_revoke
 from orders.models import ApiKey
-from orders.resellers import reseller_set_state
+from orders.wallet.resellers import reseller_set_state
 from tests.api.conftest import Api
 
 

@@ -74,7 +74,7 @@ def test_provider_rejection_fails_the_order_and_refunds(api, reseller, sandbox):
 
 
 def test_order_detail_shows_what_a_reseller_needs_once_final(api, sandbox):
-    from orders.services import cashin_check_now
+    from orders.cashin.provider import cashin_check_now
 
     cash_in(api, ref="DONE-1")
     sandbox.force("DONE-1", "successfull")
@@ -106,7 +106,7 @@ def test_unknown_order_is_404(api):
 
 
 def test_insufficient_balance_is_422_on_amount(db, sandbox):
-    from orders.apikeys import api_key_create
+    from orders.api.keys import api_key_create
 
     poor = ResellerFactory(balance=Decimal("100.00"))
     api = Api(api_key_create(reseller=poor, name="k")[0])
@@ -174,7 +174,7 @@ def test_twenty_concurrent_identical_posts_make_one_order_one_debit_one_submit(s
 
     from django.db import connections
 
-    from orders.apikeys import api_key_create
+    from orders.api.keys import api_key_create
 
     if connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db():
         pytest.skip("in-memory SQLite locks instead of waiting; see tests/api/conftest.py")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from orders.apikeys import api_key_create
+from orders.api.keys import api_key_create
 from orders.models import CashInOrder, OrderStatus
 from tests.api.conftest import Api
 from tests.factories import CashInOrderFactory, PayInFactory, ResellerFactory
@@ -131,7 +131,7 @@ def test_another_resellers_payin_is_404(api):
 def test_suspended_reseller_cannot_start_payin(db):
     other = ResellerFactory(balance=Decimal("1"))
     api = Api(api_key_create(reseller=other, name="k")[0])
-    from orders.resellers import reseller_set_state
+    from orders.wallet.resellers import reseller_set_state
 
     reseller_set_state(reseller_id=other.pk, active=False)
     assert api.post("/payins", {}).status_code == 403

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orders.apikeys import api_key_create
+from orders.api.keys import api_key_create
 from tests.factories import ResellerFactory
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"

@@ -89,7 +89,7 @@ class SweepWorker:
     def _run(self):
         from django.db import connections
 
-        from orders.sweep import sweep_once
+        from orders.polling.sweep import sweep_once
 
         try:
             while not self._stop.is_set():

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import CashInOrder, LedgerEntry, OrderStatus
-from orders.services import cashin_set_attention, cashin_submit
+from orders.cashin.staff import cashin_set_attention
+from orders.cashin.submit import cashin_submit
 from tests.browser.conftest import PHONE, log_in, shoot
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from orders.models import CashInOrder, LedgerEntry, Reseller
-from orders.sweep import sweep_once
+from orders.polling.sweep import sweep_once
 from tests.factories import ResellerFactory
 
 

@@ -14,8 +14,9 @@ from django.db import connection, connections
 
 from orders.errors import InsufficientBalance
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
-from orders.services import cashin_apply_result, cashin_submit
-from orders.sweep import sweep_once
+from orders.cashin.provider import cashin_apply_result
+from orders.cashin.submit import cashin_submit
+from orders.polling.sweep import sweep_once
 from orders.tasks import check_order_task
 from tests.factories import ResellerFactory
 from tests.orders.conftest import assert_ledger_consistent, entries, needs_postgres, order_status

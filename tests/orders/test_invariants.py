@@ -14,9 +14,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from orders.errors import OrderError
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayIn
-from orders.payins import payin_check_now, payin_create
-from orders.services import cashin_check_now, cashin_submit
-from orders.sweep import sweep_once
+from orders.payin.create import payin_create
+from orders.payin.provider import payin_check_now
+from orders.cashin.provider import cashin_check_now
+from orders.cashin.submit import cashin_submit
+from orders.polling.sweep import sweep_once
 from tests.factories import ResellerFactory
 from tests.orders.conftest import assert_ledger_consistent
 

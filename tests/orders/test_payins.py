@@ -6,8 +6,9 @@ import pytest
 
 from orders.errors import PayInRejected, ReferenceConflict, ResellerSuspended
 from orders.models import LedgerEntry, PayIn, PayInStatus, Reseller
-from orders.payins import payin_check_now, payin_create
-from orders.sweep import sweep_once
+from orders.payin.create import payin_create
+from orders.payin.provider import payin_check_now
+from orders.polling.sweep import sweep_once
 from orders.tasks import check_payin_task
 from tests.orders.conftest import assert_ledger_consistent, sweep_until
 
@@ -85,7 +86,7 @@ def test_success_then_refund_reverses_the_credit_once(sandbox, reseller, fast_po
 
 
 def test_refund_the_balance_cannot_cover_is_flagged_not_overdrawn(sandbox, reseller, fast_polling):
-    from orders.ledger import staff_adjust_balance
+    from orders.wallet.ledger import staff_adjust_balance
 
     payin = create(reseller, 3)
     sweep_until(lambda: payin_status(payin) == PayInStatus.SUCCESS)

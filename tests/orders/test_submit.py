@@ -12,7 +12,7 @@ from orders.errors import (
     ResellerSuspended,
 )
 from orders.models import LedgerEntry, OrderStatus, Reseller
-from orders.services import cashin_submit
+from orders.cashin.submit import cashin_submit
 from tests.factories import ResellerFactory
 from tests.orders.conftest import assert_ledger_consistent, entries
 

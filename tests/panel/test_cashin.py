@@ -126,7 +126,7 @@ def test_malformed_amounts_are_refused_on_the_amount_field(rclient, amount):
 
 
 def test_a_suspended_reseller_is_told_so_and_nothing_is_sent(rclient, reseller):
-    from orders.resellers import reseller_set_state
+    from orders.wallet.resellers import reseller_set_state
 
     reseller_set_state(reseller_id=reseller.pk, active=False)
     response = review(rclient)

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.history import record_change
-from orders.models import CashInOrder, OrderStatus
-from tests.factories import CashInOrderFactory
+from orders.cashin.staff import cashin_resolve_by_staff
+from orders.models import CashInOrder, OrderStatus, StatusChange
+from tests.factories import CashInOrderFactory, StaffUserFactory
 
 DHAKA = ZoneInfo("Asia/Dhaka")
 
@@ -119,7 +119,7 @@ def test_csv_export_has_the_filtered_orders_in_dhaka_time(rclient, reseller):
 
 def test_live_status_endpoint_reports_changes_and_the_balance(rclient, reseller):
     order = make_order(reseller, status=OrderStatus.PENDING)
-    CashInOrder.objects.filter(pk=order.pk).update(status=OrderStatus.SUCCESS)
+    resolve_as_success(order)
     response = rclient.get(reverse("order_statuses"), {"ids": f"{order.pk},abc"})
     assert response.json()["orders"] == [
         {"id": order.pk, "status": "success", "label": "Successful", "badge": "ok", "final": True}
@@ -144,11 +144,13 @@ def test_order_detail_shows_every_field_in_dhaka_time(rclient, reseller):
         amount=Decimal("1234.50"),
         status=OrderStatus.REFUNDED,
         provider_status="refunded",
-        failure_reason="Cash In request failed.",
+        provider_failure_reason="Cash In request failed.",
         refund_order_number="REFUND-1-260301",
         operator_transaction_id="",
     )
-    record_change(order=order, from_status="pending", to_status="refunded", source="worker")
+    StatusChange.objects.create(
+        order=order, from_status="pending", to_status="refunded", source="worker"
+    )
     html = rclient.get(reverse("order_detail", args=[order.pk])).content.decode()
     expected = ["CI-DETAIL", "NICT-1-260301-aaaa", "৳1,234.50", "Refunded",
                 "Cash In request failed.", "REFUND-1-260301", "01 Mar 2026, 09:05:07"]  # fmt: skip
@@ -161,7 +163,7 @@ def test_open_order_detail_polls_a_fragment_with_the_fresh_status(rclient, resel
     order = make_order(reseller, status=OrderStatus.PENDING)
     page = rclient.get(reverse("order_detail", args=[order.pk])).content.decode()
     assert f'data-live="{reverse("order_live", args=[order.pk])}"' in page
-    CashInOrder.objects.filter(pk=order.pk).update(status=OrderStatus.SUCCESS)
+    resolve_as_success(order)
     fragment = rclient.get(reverse("order_live", args=[order.pk]))
     html = fragment.content.decode()
     assert html.strip().startswith("<section") and "Successful" in html
@@ -191,3 +193,9 @@ def test_dashboard_lists_open_and_flagged_orders_as_needing_attention(rclient, r
     response = rclient.get(reverse("dashboard"))
     shown = [o.client_reference for o in response.context["attention"]]
     assert shown == ["FLAGGED", "OPEN"]
+
+
+def resolve_as_success(order):
+    cashin_resolve_by_staff(
+        order_id=order.pk, to_status="success", staff_user=StaffUserFactory(), reason="checked"
+    )

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from orders.ledger import staff_adjust_balance
+from gateways.base import PayInResult, Status
 from orders.models import LedgerEntry, PayIn, PayInStatus
+from orders.payin.provider import payin_apply_result
+from orders.wallet.ledger import staff_adjust_balance
 from tests.factories import PayInFactory
 
 DHAKA = ZoneInfo("Asia/Dhaka")
@@ -117,6 +119,7 @@ def test_payin_list_and_live_fragment(rclient, reseller):
     payin = PayInFactory(reseller=reseller, amount=Decimal("2500"), status=PayInStatus.PENDING)
     listing = rclient.get(reverse("payin_list")).content.decode()
     assert payin.external_id in listing and "৳2,500.00" in listing
-    PayIn.objects.filter(pk=payin.pk).update(status=PayInStatus.SUCCESS)
+    answer = PayInResult(Status.SUCCESS, payin.external_id, "success")
+    payin_apply_result(payin_id=payin.pk, result=answer, source="worker")
     fragment = rclient.get(reverse("payin_live", args=[payin.pk])).content.decode()
     assert "Paid" in fragment and "data-live" not in fragment

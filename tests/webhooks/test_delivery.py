@@ -5,15 +5,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders.models import OrderStatus, WebhookDelivery
-from orders.services import cashin_resolve_by_staff
-from orders.webhooks import (
+from orders.api.webhooks import (
     deliver_due,
     deliver_due_webhooks_task,
+    dispatch_events,
     webhook_rotate_secret,
     webhook_send_again,
     webhook_set_callback_url,
 )
+from orders.cashin.staff import cashin_resolve_by_staff
+from orders.models import OrderStatus, OutboxEvent, WebhookDelivery
 from tests.factories import CashInOrderFactory, ResellerFactory, StaffUserFactory
 
 State = WebhookDelivery.State
@@ -28,10 +29,12 @@ def reseller(db, receiver):
 
 
 def finish_order(reseller, status=OrderStatus.SUCCESS, **fields):
-    order = CashInOrderFactory(reseller=reseller, **fields)
+    """An order made final, its outbox event turned into a delivery (not yet sent)."""
+    order = CashInOrderFactory(reseller=reseller, debited=True, **fields)
     cashin_resolve_by_staff(
         order_id=order.pk, to_status=status, staff_user=StaffUserFactory(), reason="checked"
     )
+    dispatch_events()
     return order
 
 
@@ -39,7 +42,19 @@ def make_due(delivery):
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
 
 
-def test_final_status_writes_a_delivery_and_sends_nothing_yet(reseller, receiver):
+def test_final_status_writes_an_outbox_event_and_sends_nothing(reseller, receiver):
+    order = CashInOrderFactory(reseller=reseller, debited=True)
+    cashin_resolve_by_staff(
+        order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="checked"
+    )
+
+    [event] = OutboxEvent.objects.all()
+    assert (event.order, event.event, event.handled_at) == (order, "cashin.failed", None)
+    assert not WebhookDelivery.objects.exists()
+    assert receiver.requests == []  # the transaction that made it final did no network I/O
+
+
+def test_dispatching_an_event_queues_a_delivery_and_sends_nothing_yet(reseller, receiver):
     order = finish_order(reseller)
 
     delivery = WebhookDelivery.objects.get()
@@ -53,7 +68,7 @@ def test_final_status_writes_a_delivery_and_sends_nothing_yet(reseller, receiver
 
 
 def test_no_callback_url_no_delivery(db):
-    finish_order(ResellerFactory())
+    finish_order(ResellerFactory(balance=Decimal("500")))
     assert not WebhookDelivery.objects.exists()
 
 
@@ -137,7 +152,7 @@ def test_gives_up_24_hours_after_creation(reseller, receiver):
 
 
 def test_backoff_grows_from_30_seconds_to_hours():
-    from orders.webhooks import next_delay
+    from orders.api.webhooks import next_delay
 
     delays = [next_delay(n).total_seconds() for n in range(1, 13)]
     assert delays[:4] == [30, 60, 120, 300]
@@ -145,7 +160,7 @@ def test_backoff_grows_from_30_seconds_to_hours():
 
 
 def test_a_claimed_delivery_is_not_sent_by_a_second_worker(reseller, receiver):
-    from orders.webhooks import _claim_due
+    from orders.api.webhooks import _claim_due
 
     finish_order(reseller)
     assert len(_claim_due(10)) == 1
@@ -205,7 +220,7 @@ def test_rotated_secret_signs_the_next_attempts(reseller, receiver):
 
 
 def test_callback_url_is_checked(reseller, settings):
-    from orders.webhooks import WebhookSettingsError
+    from orders.api.webhooks import WebhookSettingsError
 
     for url in ("ftp://example.com/x", "not a url", "http://"):
         with pytest.raises(WebhookSettingsError):
@@ -228,10 +243,10 @@ def test_scheduled_task_drains_due_deliveries(reseller, receiver):
     assert WebhookDelivery.objects.filter(state=State.DELIVERED).count() == 2
 
 
-def test_poll_sweep_finishing_orders_only_writes_deliveries(reseller, receiver, sandbox):
+def test_poll_sweep_finishing_orders_only_writes_outbox_events(reseller, receiver, sandbox):
     """The sweep never waits on a reseller's server: a receiver that would hang is not called."""
-    from orders.services import cashin_submit
-    from orders.sweep import sweep_once
+    from orders.cashin.submit import cashin_submit
+    from orders.polling.sweep import sweep_once
 
     receiver.plan = [("sleep", 5.0, 200)] * 3
     for ref, number in (("W-1", "01712345670"), ("W-2", "01712345671")):
@@ -245,7 +260,7 @@ def test_poll_sweep_finishing_orders_only_writes_deliveries(reseller, receiver, 
     sweep_once()
 
     assert time.monotonic() - started < 2.0
-    assert sorted(WebhookDelivery.objects.values_list("event", flat=True)) == [
+    assert sorted(OutboxEvent.objects.values_list("event", flat=True)) == [
         "cashin.failed",
         "cashin.success",
     ]

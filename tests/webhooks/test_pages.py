@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 import orders.api.admin  # noqa: F401  (registers the admin classes, as orders.admin will)
+from orders.api.webhooks import deliver_due, webhook_set_callback_url
 from orders.models import ApiKey, WebhookDelivery
-from orders.webhooks import deliver_due, webhook_set_callback_url
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
 from tests.webhooks.test_delivery import finish_order
 
@@ -46,7 +46,7 @@ def test_new_key_is_shown_once_and_then_only_its_prefix(browser, reseller):
 
 
 def test_reseller_revokes_own_key_not_anothers(browser, reseller):
-    from orders.apikeys import api_key_create
+    from orders.api.keys import api_key_create
 
     _, mine = api_key_create(reseller=reseller, name="mine")
     _, theirs = api_key_create(reseller=ResellerFactory(), name="theirs")

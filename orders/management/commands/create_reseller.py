@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from orders.resellers import reseller_create
+from orders.wallet.resellers import reseller_create
 
 
 def balance_argument(raw: str) -> Decimal:
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             self._print_api_key(reseller)
 
     def _print_api_key(self, reseller):
-        from orders.apikeys import api_key_create  # issue 5
+        from orders.api.keys import api_key_create  # issue 5
 
         key, _ = api_key_create(reseller=reseller, name="created by create_reseller")
         self.stdout.write(f"API key (shown once): {key}")

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from orders.webhooks import deliver_due
+from orders.api.webhooks import deliver_due
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from orders.sweep import sweep_once
+from orders.polling.sweep import sweep_once
 
 IDLE_PAUSE_SECONDS = 1.0
 

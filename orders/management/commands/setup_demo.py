@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from orders.apikeys import api_key_create
+from orders.api.keys import api_key_create
 from orders.models import ApiKey, Reseller
-from orders.resellers import reseller_create
+from orders.wallet.resellers import reseller_create
 
 DEMO_RESELLER = ("demo", "demo-cashin-2026")
 DEMO_STAFF = ("staff", "staff-cashin-2026")

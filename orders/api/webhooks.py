@@ -1,10 +1,12 @@
 """Signed webhooks for final order statuses, sent through an outbox.
 
-The transaction that makes an order final writes a WebhookDelivery row (never network I/O
-there, so the poll sweep is never slowed by a reseller's server). The worker task
-`deliver_due_webhooks_task`, on its own schedule, claims due rows with a guarded update, POSTs
-them from a bounded thread pool and records every attempt. Non-2xx answers and timeouts are
-retried with backoff until WEBHOOK_RETRY_HOURS after the delivery was created, then given up.
+The transaction that makes an order final writes an OutboxEvent (orders.lifecycle.transition;
+the domain knows nothing of webhooks, and never does network I/O there). `dispatch_events`
+turns each event into a WebhookDelivery for a reseller with a callback URL. The worker task
+`deliver_due_webhooks_task`, on its own schedule, dispatches, claims due rows with a guarded
+update, POSTs them from a bounded thread pool and records every attempt. Non-2xx answers and
+timeouts are retried with backoff until WEBHOOK_RETRY_HOURS after the delivery was created,
+then given up.
 
 Signature: header X-Panel-Signature = hex HMAC-SHA256(secret, timestamp + "." + raw body), with
 the UNIX timestamp in X-Panel-Timestamp. The body is {"id", "event", "order": {...}}.
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from orders.api.serialize import order_json
 from orders.errors import OrderError
-from orders.models import CashInOrder, Reseller, WebhookAttempt, WebhookDelivery
+from orders.models import CashInOrder, OutboxEvent, Reseller, WebhookAttempt, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +56,37 @@ def _setting(name: str, default):
 # --- Outbox ----------------------------------------------------------------------------------
 
 
-def enqueue_final_status_webhook(order: CashInOrder) -> WebhookDelivery | None:
-    """Called inside the transaction that makes `order` final: record a delivery to send later.
+def dispatch_events(*, limit: int = BATCH) -> int:
+    """Turn unhandled Cash In outbox events into deliveries; how many events were handled.
 
-    It must never call out over the network: the worker delivers, off the poll sweep.
+    PayIn events are marked handled without a delivery: PayIn webhooks are not offered yet.
     """
-    url = Reseller.objects.filter(pk=order.reseller_id).values_list("callback_url", flat=True)
-    url = url.first()
-    if not url:
-        return None
-    payload = order_json(order)
+    with transaction.atomic():
+        events = list(
+            OutboxEvent.objects.filter(handled_at=None)
+            .select_for_update(skip_locked=True)
+            .select_related("order")
+            .order_by("id")[:limit]
+        )
+        urls = dict(
+            Reseller.objects.filter(
+                pk__in={e.order.reseller_id for e in events if e.order_id}
+            ).values_list("id", "callback_url")
+        )
+        for event in events:
+            if event.order_id and urls.get(event.order.reseller_id):
+                _queue(event.order, event.event, urls[event.order.reseller_id])
+        OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(handled_at=timezone.now())
+    return len(events)
+
+
+def _queue(order: CashInOrder, event: str, url: str) -> WebhookDelivery:
     return WebhookDelivery.objects.create(
         reseller_id=order.reseller_id,
         order=order,
-        event=f"cashin.{payload['status']}",
+        event=event,
         url=url,
-        payload=payload,
+        payload=order_json(order),
         next_attempt_at=timezone.now(),
     )
 
@@ -83,15 +100,8 @@ def webhook_send_again(*, delivery_id: int, reseller: Reseller | None = None) ->
     url = Reseller.objects.get(pk=old.reseller_id).callback_url
     if not url:
         raise WebhookSettingsError(_("Set a callback URL first."))
-    payload = order_json(old.order)
-    return WebhookDelivery.objects.create(
-        reseller_id=old.reseller_id,
-        order=old.order,
-        event=f"cashin.{payload['status']}",
-        url=url,
-        payload=payload,
-        next_attempt_at=timezone.now(),
-    )
+    event = old.order.lifecycle[old.order.status].event or old.event
+    return _queue(old.order, event, url)
 
 
 # --- Settings --------------------------------------------------------------------------------
@@ -180,6 +190,7 @@ class DeliveryReport:
 def deliver_due(*, limit: int = BATCH) -> DeliveryReport:
     """One step: claim up to `limit` due deliveries, POST them concurrently, record each."""
     report = DeliveryReport()
+    dispatch_events(limit=limit)
     claimed = _claim_due(limit)
     if not claimed:
         return report

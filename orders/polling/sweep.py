@@ -4,7 +4,8 @@ One sweep claims a batch of due rows (SELECT … FOR UPDATE SKIP LOCKED, then pu
 next check forward by POLL_CLAIM_SECONDS, so two workers never check one row at once and the
 rows of a killed worker come back after the claim expires), asks the providers concurrently,
 then writes: answers that change nothing are rescheduled with a few bulk UPDATEs, the rest go
-one by one through the services, which own every status and money rule.
+one by one through the lifecycle (orders.lifecycle.following), which owns every status and
+money rule.
 """
 
 import asyncio
@@ -21,11 +22,12 @@ from django.utils import timezone
 
 from gateways.base import CashInResult, GatewayError, PayInResult, Status
 from gateways.registry import get_cashin_gateway, get_payin_gateway
-from orders import payins, services
-from orders.models import CashInOrder, OrderStatus, PayIn, PayInStatus
-from orders.models.cashin import OPEN_ORDER_STATUSES
-from orders.models.payin import WATCHED_PAYIN_STATUSES
-from orders.polling import next_check_time
+from orders.cashin.provider import cashin_apply_result, cashin_note_check_error
+from orders.lifecycle.declaration import CASHIN, PAYIN
+from orders.models import CashInOrder, PayIn
+from orders.payin.provider import payin_apply_result, payin_note_check_error
+from orders.polling.overdue import flag_overdue_orders
+from orders.polling.schedule import next_check_time
 
 log = logging.getLogger(__name__)
 UPDATE_CHUNK = 5000
@@ -66,8 +68,8 @@ def sweep_once(*, batch_size: int | None = None, concurrency: int | None = None)
     report = SweepReport()
     now = timezone.now()
     report.flagged_overdue = flag_overdue_orders(now)
-    orders = claim_due(CashInOrder, OPEN_ORDER_STATUSES, ORDER_FIELDS, now, batch_size)
-    payin_rows = claim_due(PayIn, WATCHED_PAYIN_STATUSES, PAYIN_FIELDS, now, batch_size)
+    orders = claim_due(CashInOrder, CASHIN.watched_values, ORDER_FIELDS, now, batch_size)
+    payin_rows = claim_due(PayIn, PAYIN.watched_values, PAYIN_FIELDS, now, batch_size)
     order_answers, payin_answers = run_coroutine(
         lambda: _ask_providers(orders, payin_rows, concurrency)
     )
@@ -85,15 +87,6 @@ def run_coroutine(make_coroutine):
         return asyncio.run(make_coroutine())
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(lambda: asyncio.run(make_coroutine())).result()
-
-
-def flag_overdue_orders(now: datetime) -> int:
-    minutes = settings.POLL_DEADLINE_MINUTES
-    return CashInOrder.objects.filter(
-        status__in=OPEN_ORDER_STATUSES,
-        needs_attention=False,
-        created_at__lt=now - timedelta(minutes=minutes),
-    ).update(needs_attention=True, attention_reason=f"Not final after {minutes:g} minutes.")
 
 
 def claim_due(model, statuses, fields, now: datetime, limit: int) -> list[dict]:
@@ -131,11 +124,10 @@ def apply_order_answers(rows, answers, report: SweepReport) -> None:
             unchanged[(row["check_count"], "")].append(row["id"])
         elif isinstance(answer, CashInResult):
             report.orders_changed += 1
-            _safely(services.cashin_apply_result, order_id=row["id"], result=answer,
-                    source="worker")  # fmt: skip
+            _safely(cashin_apply_result, order_id=row["id"], result=answer, source="worker")
         else:
             _count_error(report, answer)
-            _safely(services.cashin_note_check_error, order_id=row["id"], error=_as_error(answer))
+            _safely(cashin_note_check_error, order_id=row["id"], error=_as_error(answer))
     reschedule(CashInOrder, unchanged)
 
 
@@ -148,16 +140,16 @@ def apply_payin_answers(rows, answers, report: SweepReport) -> None:
             unchanged[(row["check_count"], "")].append(row["id"])
         elif isinstance(answer, PayInResult):
             report.payins_changed += 1
-            _safely(payins.payin_apply_result, payin_id=row["id"], result=answer, source="worker")
+            _safely(payin_apply_result, payin_id=row["id"], result=answer, source="worker")
         else:
             _count_error(report, answer)
-            _safely(payins.payin_note_check_error, payin_id=row["id"], error=_as_error(answer))
+            _safely(payin_note_check_error, payin_id=row["id"], error=_as_error(answer))
     reschedule(PayIn, unchanged)
 
 
 def _order_unchanged(row: dict, answer: CashInResult) -> bool:
     return (
-        row["status"] == OrderStatus.PENDING
+        row["status"] == "pending"
         and answer.status is Status.PENDING
         and (answer.provider_status, answer.job_status or "", answer.transaction_status or "")
         == (row["provider_status"], row["job_status"], row["transaction_status"])
@@ -167,7 +159,7 @@ def _order_unchanged(row: dict, answer: CashInResult) -> bool:
 def _payin_unchanged(row: dict, answer: PayInResult) -> bool:
     # Only a PENDING payin that is still pending takes the bulk path; others go to services.
     return (
-        row["status"] == PayInStatus.PENDING
+        row["status"] == "pending"
         and answer.status is Status.PENDING
         and answer.provider_status == row["provider_status"]
     )

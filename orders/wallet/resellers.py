@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from orders.ledger import staff_adjust_balance
 from orders.models import Reseller
+from orders.wallet.ledger import staff_adjust_balance
 
 
 def reseller_create(

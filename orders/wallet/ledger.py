@@ -63,3 +63,43 @@ def staff_adjust_balance(
             staff_user=staff_user,
             reason=reason.strip(),
         )
+
+
+KIND_OF = {
+    # (money effect, subject is an order) → the entry kind and the sign of its amount
+    ("debit", True): (LedgerEntry.Kind.ORDER_DEBIT, -1),
+    ("refund", True): (LedgerEntry.Kind.ORDER_REFUND, 1),
+    ("credit", False): (LedgerEntry.Kind.PAYIN_CREDIT, 1),
+    ("reversal", False): (LedgerEntry.Kind.PAYIN_REVERSAL, -1),
+}
+UNDOES = {
+    LedgerEntry.Kind.ORDER_REFUND: LedgerEntry.Kind.ORDER_DEBIT,
+    LedgerEntry.Kind.PAYIN_REVERSAL: LedgerEntry.Kind.PAYIN_CREDIT,
+}
+
+
+def apply_money(subject, money: str, *, staff_user=None, text: str = "") -> LedgerEntry | None:
+    """The money effect a status declares, on an order or PayIn, at most once per kind.
+
+    A refund or reversal happens only where its debit or credit did; the partial unique
+    indexes on the ledger make a second one impossible even if this check were skipped.
+    """
+    if money == "none":
+        return None
+    is_order = subject._meta.model_name == "cashinorder"
+    kind, sign = KIND_OF[(str(money), is_order)]
+    key = {"order": subject} if is_order else {"payin": subject}
+    entries = LedgerEntry.objects.filter(**key)
+    if entries.filter(kind=kind).exists():
+        return None
+    if kind in UNDOES and not entries.filter(kind=UNDOES[kind]).exists():
+        return None
+    amount = subject.debit_amount if is_order else subject.amount
+    return post_entry(
+        reseller_id=subject.reseller_id,
+        kind=kind,
+        amount=sign * amount,
+        staff_user=staff_user,
+        reason=text,
+        **key,
+    )

@@ -1,0 +1,1 @@
+"""Cash In orders: submit (checks, debit, idempotency), provider answers, staff decisions."""

@@ -1,0 +1,154 @@
+"""Sending a Cash In: checks, the debit and idempotency by client_reference.
+
+One transaction locks the wallet row, checks the reseller's state, limits, daily total and
+balance, creates the order and its debit (the lifecycle's initial money effect). The provider
+is called after commit, outside any transaction; what its answer may do is the lifecycle's
+business (orders.lifecycle.following).
+"""
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.cashin.provider import CASHIN_FOLLOWED
+from orders.errors import (
+    InsufficientBalance,
+    InvalidReference,
+    LimitExceeded,
+    ReferenceConflict,
+    ResellerSuspended,
+)
+from orders.lifecycle.declaration import CASHIN, Money
+from orders.lifecycle.following import grace
+from orders.lifecycle.transition import begin
+from orders.models import CashInOrder, Reseller, StatusChange
+from orders.numbers import normalize_amount, normalize_mobile_number, taka
+from orders.wallet.ledger import lock_reseller
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REFERENCE_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/")
+# An order whose debit has been given back does not count against the daily limit.
+REFUNDED_STATUSES = [s.value for s in CASHIN.states if s.money is Money.REFUND]
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    order: CashInOrder
+    created: bool
+
+
+def new_client_reference() -> str:
+    day = timezone.localdate().strftime("%y%m%d")
+    tail = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return f"CI-{day}-{tail}"
+
+
+def cashin_submit(
+    *,
+    reseller: Reseller,
+    receiver_number: str,
+    amount,
+    client_reference: str | None = None,
+    source: str = "panel",
+) -> SubmitOutcome:
+    """Debit the wallet and send the order; the same reference again returns the same order."""
+    receiver = normalize_mobile_number(receiver_number)
+    amount = normalize_amount(amount)
+    reference = validate_reference(client_reference) if client_reference else None
+    outcome = _create_order(
+        reseller_id=reseller.pk,
+        receiver=receiver,
+        amount=amount,
+        reference=reference or new_client_reference(),
+        source=source,
+    )
+    if outcome.created:
+        CASHIN_FOLLOWED.send(outcome.order)
+        outcome.order.refresh_from_db()
+    return outcome
+
+
+def validate_reference(reference: str) -> str:
+    reference = reference.strip()
+    if not 1 <= len(reference) <= 64 or not set(reference) <= REFERENCE_CHARACTERS:
+        raise InvalidReference(
+            _("A client reference is 1 to 64 letters, digits or - _ . : / characters.")
+        )
+    return reference
+
+
+def _create_order(*, reseller_id, receiver, amount, reference, source) -> SubmitOutcome:
+    try:
+        with transaction.atomic():
+            reseller = lock_reseller(reseller_id)
+            existing = CashInOrder.objects.filter(client_reference=reference).first()
+            if existing:
+                return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
+            cashin_check_can_send(reseller=reseller, amount=amount)
+            now = timezone.now()
+            order = CashInOrder.objects.create(
+                reseller=reseller,
+                client_reference=reference,
+                receiver_number=receiver,
+                amount=amount,
+                debit_amount=amount,
+                source=source,
+                last_submit_at=now,
+                # Not picked by the sweep while this request is still waiting for its answer.
+                next_check_at=now + grace(),
+            )
+            begin(order, source=StatusChange.Source.SUBMIT)
+            return SubmitOutcome(order, True)
+    except IntegrityError:
+        # Another reseller's transaction took this reference between our look-up and insert.
+        existing = CashInOrder.objects.filter(client_reference=reference).first()
+        if existing is None:
+            raise
+        return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
+
+
+def _same_order(existing: CashInOrder, reseller_id, receiver, amount) -> CashInOrder:
+    if existing.reseller_id != reseller_id:
+        raise ReferenceConflict(_("This client reference is already in use."))
+    if existing.receiver_number != receiver or existing.amount != amount:
+        raise ReferenceConflict(
+            _("Client reference %(ref)s was already used for a different receiver or amount.")
+            % {"ref": existing.client_reference}
+        )
+    return existing
+
+
+def cashin_check_can_send(*, reseller: Reseller, amount: Decimal) -> None:
+    """Raise the OrderError a submit of `amount` would raise now (for a confirmation step)."""
+    if not reseller.is_active:
+        raise ResellerSuspended(_("Your account is suspended; contact support."))
+    if amount < reseller.cashin_min or amount > reseller.cashin_max:
+        raise LimitExceeded(
+            _("The amount must be between %(min)s and %(max)s.")
+            % {"min": taka(reseller.cashin_min), "max": taka(reseller.cashin_max)}
+        )
+    sent_today = today_cashin_total(reseller.pk)
+    if sent_today + amount > reseller.cashin_daily_limit:
+        raise LimitExceeded(
+            _("This would pass your daily limit of %(limit)s (%(sent)s sent today).")
+            % {"limit": taka(reseller.cashin_daily_limit), "sent": taka(sent_today)}
+        )
+    if reseller.balance < amount:
+        raise InsufficientBalance(
+            _("Insufficient balance: %(balance)s available.") % {"balance": taka(reseller.balance)}
+        )
+
+
+def today_cashin_total(reseller_id: int) -> Decimal:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    total = (
+        CashInOrder.objects.filter(reseller_id=reseller_id, created_at__gte=start)
+        .exclude(status__in=REFUNDED_STATUSES)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return (total or Decimal("0")).quantize(Decimal("0.01"))  # SQLite sums as a float

@@ -1,0 +1,1 @@
+"""PayIns: create at TrustedPay, provider answers."""

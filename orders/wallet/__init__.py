@@ -1,0 +1,1 @@
+"""The wallet: the ledger (the only code that changes a balance)."""
