@@ -328,8 +328,6 @@ def sweep_in_phases(orders: int, concurrency: int):
     """sweep_once's steps, in its order, timed one by one."""
     from django.utils import timezone
 
-    from orders.lifecycle.declaration import CASHIN, PAYIN
-    from orders.models import CashInOrder, PayIn
     from orders.polling import sweep
     from orders.polling.overdue import flag_overdue_orders
 
@@ -337,13 +335,12 @@ def sweep_in_phases(orders: int, concurrency: int):
     clock = time.perf_counter()
     now = timezone.now()
     report.flagged_overdue = flag_overdue_orders(now)
-    rows = sweep.claim_due(CashInOrder, CASHIN.watched_values, sweep.ORDER_FIELDS, now, orders)
-    payin_rows = sweep.claim_due(PayIn, PAYIN.watched_values, sweep.PAYIN_FIELDS, now, orders)
+    rows = [sweep.claim(followed, now, orders) for followed in sweep.FOLLOWED]
     claimed = time.perf_counter()
-    order_answers, payin_answers = asyncio.run(sweep._ask_providers(rows, payin_rows, concurrency))
+    answers = asyncio.run(sweep.ask_providers(rows, concurrency))
     asked = time.perf_counter()
-    sweep.apply_order_answers(rows, order_answers, report)
-    sweep.apply_payin_answers(payin_rows, payin_answers, report)
+    for followed, claimed_rows, found in zip(sweep.FOLLOWED, rows, answers, strict=True):
+        sweep.apply_answers(followed, claimed_rows, found, report)
     written = time.perf_counter()
     phases = {"claim (DB)": claimed - clock, "ask provider (HTTP)": asked - claimed,
               "write results (DB)": written - asked}  # fmt: skip

@@ -6,7 +6,7 @@ millionth row as on the first and no COUNT(*) is ever run.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -16,6 +16,7 @@ from django.utils import timezone
 from orders.errors import InvalidReceiver
 from orders.lifecycle.declaration import CASHIN
 from orders.lifecycle.reasons import render
+from orders.localtime import day_start
 from orders.models import CashInOrder, LedgerEntry, PayIn, Reseller
 from orders.numbers import normalize_mobile_number
 
@@ -78,11 +79,6 @@ def _cursor(rows: list, index: int) -> str | None:
 
 
 # --- Dates -----------------------------------------------------------------------------------
-
-
-def day_start(day: date) -> datetime:
-    """Midnight of a panel-local (Asia/Dhaka) day, as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def in_days(queryset: QuerySet, date_from: date | None, date_to: date | None) -> QuerySet:

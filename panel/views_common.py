@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from orders.localtime import local_text
 from panel.templatetags.panel_tags import taka
 
 
@@ -64,4 +64,4 @@ def stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
 
 
 def local_time(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return local_text(value)

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +15,7 @@ from orders.admin.forms import ReasonForm
 from orders.cashin.provider import cashin_check_now
 from orders.cashin.staff import cashin_resolve_by_staff, cashin_set_attention
 from orders.errors import OrderError
+from orders.localtime import local_text
 from orders.models import CashInOrder, OrderStatus, StatusChange
 from orders.polling.overdue import overdue_q
 
@@ -94,7 +94,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 def local_time(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+    return local_text(moment, empty="-")
 
 
 @admin.register(CashInOrder)

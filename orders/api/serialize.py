@@ -4,12 +4,10 @@ Amounts are strings with two decimals ("500.00"), never floats; times are ISO 86
 Asia/Dhaka (+06:00). Internal in-flight states are shown to resellers as "pending".
 """
 
-from datetime import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from orders.lifecycle.declaration import CASHIN, PAYIN
+from orders.localtime import local_iso
 from orders.models import CashInOrder, PayIn
 
 # What ?status= accepts, and the internal statuses each stands for (from the declaration).
@@ -20,8 +18,7 @@ def money(amount: Decimal | None) -> str | None:
     return None if amount is None else f"{amount:.2f}"
 
 
-def when(moment: datetime | None) -> str | None:
-    return None if moment is None else timezone.localtime(moment).isoformat()
+when = local_iso
 
 
 def order_json(order: CashInOrder) -> dict:

@@ -64,7 +64,7 @@ def dispatch_events(*, limit: int = BATCH) -> int:
     with transaction.atomic():
         events = list(
             OutboxEvent.objects.filter(handled_at=None)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .select_related("order")
             .order_by("id")[:limit]
         )

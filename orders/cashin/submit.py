@@ -26,6 +26,7 @@ from orders.errors import (
 from orders.lifecycle.declaration import CASHIN, Money
 from orders.lifecycle.following import grace
 from orders.lifecycle.transition import begin
+from orders.localtime import today_start
 from orders.models import CashInOrder, Reseller, StatusChange
 from orders.numbers import normalize_amount, normalize_mobile_number, taka
 from orders.wallet.ledger import lock_reseller
@@ -145,9 +146,8 @@ def cashin_check_can_send(*, reseller: Reseller, amount: Decimal) -> None:
 
 
 def today_cashin_total(reseller_id: int) -> Decimal:
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     total = (
-        CashInOrder.objects.filter(reseller_id=reseller_id, created_at__gte=start)
+        CashInOrder.objects.filter(reseller_id=reseller_id, created_at__gte=today_start())
         .exclude(status__in=REFUNDED_STATUSES)
         .aggregate(total=Sum("amount"))["total"]
     )

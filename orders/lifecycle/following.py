@@ -50,6 +50,7 @@ class Followed:
     model: type
     lifecycle: Lifecycle
     reference_field: str
+    sweep_compared: tuple[str, ...] = ("provider_status",)  # equal in a pending answer: unchanged
 
     # --- What a subclass provides ------------------------------------------------------------
 
@@ -145,7 +146,7 @@ class Followed:
         try:
             with transaction.atomic():
                 return self._apply_status(self._lock(pk), result, source, staff_user)
-        except (DatabaseError, ValueError, TypeError) as error:
+        except (DatabaseError, ValueError, TypeError, OverflowError) as error:
             log.exception("%s %s: answer could not be applied", self.lifecycle.kind, pk)
             with transaction.atomic():
                 subject = self._lock(pk)

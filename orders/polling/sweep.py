@@ -20,20 +20,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from gateways.base import CashInResult, GatewayError, PayInResult, Status
-from gateways.registry import get_cashin_gateway, get_payin_gateway
-from orders.cashin.provider import cashin_apply_result, cashin_note_check_error
-from orders.lifecycle.declaration import CASHIN, PAYIN
-from orders.models import CashInOrder, PayIn
-from orders.payin.provider import payin_apply_result, payin_note_check_error
+from gateways.base import GatewayError, Status
+from orders.cashin.provider import CASHIN_FOLLOWED
+from orders.lifecycle.following import ACCEPTED, Followed
+from orders.payin.provider import PAYIN_FOLLOWED
 from orders.polling.overdue import flag_overdue_orders
 from orders.polling.schedule import next_check_time
 
 log = logging.getLogger(__name__)
 UPDATE_CHUNK = 5000
-ORDER_FIELDS = ("id", "client_reference", "status", "provider_status", "job_status",
-                "transaction_status", "check_count")  # fmt: skip
-PAYIN_FIELDS = ("id", "external_id", "status", "provider_status", "check_count")
+FOLLOWED = (CASHIN_FOLLOWED, PAYIN_FOLLOWED)
+COUNTERS = {"cashin": "orders", "payin": "payins"}  # the report's names
 
 
 @dataclass
@@ -46,6 +43,10 @@ class SweepReport:
     flagged_overdue: int = 0
     seconds: float = 0.0
     error_kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def count(self, subject: str, what: str) -> None:
+        name = f"{subject}_{what}"
+        setattr(self, name, getattr(self, name) + 1)
 
     @property
     def checked(self) -> int:
@@ -68,13 +69,10 @@ def sweep_once(*, batch_size: int | None = None, concurrency: int | None = None)
     report = SweepReport()
     now = timezone.now()
     report.flagged_overdue = flag_overdue_orders(now)
-    orders = claim_due(CashInOrder, CASHIN.watched_values, ORDER_FIELDS, now, batch_size)
-    payin_rows = claim_due(PayIn, PAYIN.watched_values, PAYIN_FIELDS, now, batch_size)
-    order_answers, payin_answers = run_coroutine(
-        lambda: _ask_providers(orders, payin_rows, concurrency)
-    )
-    apply_order_answers(orders, order_answers, report)
-    apply_payin_answers(payin_rows, payin_answers, report)
+    claimed = [claim(followed, now, batch_size) for followed in FOLLOWED]
+    answers = run_coroutine(lambda: ask_providers(claimed, concurrency))
+    for followed, rows, found in zip(FOLLOWED, claimed, answers, strict=True):
+        apply_answers(followed, rows, found, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -103,65 +101,45 @@ def claim_due(model, statuses, fields, now: datetime, limit: int) -> list[dict]:
     return rows
 
 
-async def _ask_providers(orders, payin_rows, concurrency):
-    async def none():
-        return {}
-
-    order_refs = [row["client_reference"] for row in orders]
-    payin_refs = [row["external_id"] for row in payin_rows]
-    return await asyncio.gather(
-        get_cashin_gateway().status_many(order_refs, concurrency) if order_refs else none(),
-        get_payin_gateway().status_many(payin_refs, concurrency) if payin_refs else none(),
-    )
+def claim(followed: Followed, now: datetime, limit: int) -> list[dict]:
+    fields = ("id", followed.reference_field, "status", "check_count", *followed.sweep_compared)
+    return claim_due(followed.model, followed.lifecycle.watched_values, fields, now, limit)
 
 
-def apply_order_answers(rows, answers, report: SweepReport) -> None:
+async def ask_providers(claimed: list[list[dict]], concurrency: int) -> list[dict]:
+    async def ask(followed: Followed, rows: list[dict]) -> dict:
+        references = [row[followed.reference_field] for row in rows]
+        if not references:
+            return {}
+        return await followed.gateway().status_many(references, concurrency)
+
+    return await asyncio.gather(*(ask(f, rows) for f, rows in zip(FOLLOWED, claimed, strict=True)))
+
+
+def apply_answers(followed: Followed, rows, answers, report: SweepReport) -> None:
+    """Unchanged pending answers are rescheduled in bulk; the rest go through the lifecycle."""
     unchanged = defaultdict(list)
+    counter = COUNTERS[followed.lifecycle.kind]
     for row in rows:
-        answer = answers.get(row["client_reference"])
-        report.orders_checked += 1
-        if isinstance(answer, CashInResult) and _order_unchanged(row, answer):
-            unchanged[(row["check_count"], "")].append(row["id"])
-        elif isinstance(answer, CashInResult):
-            report.orders_changed += 1
-            _safely(cashin_apply_result, order_id=row["id"], result=answer, source="worker")
-        else:
+        answer = answers.get(row[followed.reference_field])
+        report.count(counter, "checked")
+        if answer is None or isinstance(answer, GatewayError):
             _count_error(report, answer)
-            _safely(cashin_note_check_error, order_id=row["id"], error=_as_error(answer))
-    reschedule(CashInOrder, unchanged)
-
-
-def apply_payin_answers(rows, answers, report: SweepReport) -> None:
-    unchanged = defaultdict(list)
-    for row in rows:
-        answer = answers.get(row["external_id"])
-        report.payins_checked += 1
-        if isinstance(answer, PayInResult) and _payin_unchanged(row, answer):
+            _safely(followed.note_check_error, row["id"], _as_error(answer))
+        elif _unchanged(followed, row, answer):
             unchanged[(row["check_count"], "")].append(row["id"])
-        elif isinstance(answer, PayInResult):
-            report.payins_changed += 1
-            _safely(payin_apply_result, payin_id=row["id"], result=answer, source="worker")
         else:
-            _count_error(report, answer)
-            _safely(payin_note_check_error, payin_id=row["id"], error=_as_error(answer))
-    reschedule(PayIn, unchanged)
+            report.count(counter, "changed")
+            _safely(followed.apply_status_answer, row["id"], answer, source="worker")
+    reschedule(followed.model, unchanged)
 
 
-def _order_unchanged(row: dict, answer: CashInResult) -> bool:
+def _unchanged(followed: Followed, row: dict, answer) -> bool:
+    """Still pending, and the provider's words are those we have: nothing to write but a check."""
     return (
-        row["status"] == "pending"
+        row["status"] == ACCEPTED
         and answer.status is Status.PENDING
-        and (answer.provider_status, answer.job_status or "", answer.transaction_status or "")
-        == (row["provider_status"], row["job_status"], row["transaction_status"])
-    )
-
-
-def _payin_unchanged(row: dict, answer: PayInResult) -> bool:
-    # Only a PENDING payin that is still pending takes the bulk path; others go to services.
-    return (
-        row["status"] == "pending"
-        and answer.status is Status.PENDING
-        and answer.provider_status == row["provider_status"]
+        and all((getattr(answer, f) or "") == row[f] for f in followed.sweep_compared)
     )
 
 
@@ -189,12 +167,12 @@ def _as_error(answer) -> GatewayError:
     return GatewayError("sweep", "no answer for this reference")
 
 
-def _safely(function, **kwargs) -> None:
+def _safely(function, *args, **kwargs) -> None:
     """One row's failure must not stop the sweep; the row's claim expires and it comes back."""
     try:
-        function(**kwargs)
+        function(*args, **kwargs)
     except Exception:
-        log.exception("sweep: %s(%s) failed", function.__name__, kwargs)
+        log.exception("sweep: %s%s failed", function.__name__, args)
 
 
 def _chunks(ids: list[int]):
