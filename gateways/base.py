@@ -1,11 +1,12 @@
 """The one interface both providers are reached through.
 
 Contract: gateway calls take and return frozen dataclasses with Decimal amounts and a
-normalised `Status`; the provider's raw fields and body are kept for the record. Errors are
-classified where they happen and raised as `GatewayError` subclasses: callers never see
-httpx or aiohttp. Provider quirks (the `successfull` spelling, two error-body shapes) are
-translated in the provider modules and nowhere else. This package imports nothing from
-`orders`.
+normalised `Status`; the provider's raw fields and body are kept for the record (`raw`: plain
+JSON data, gateways.wire.json_safe, storable as it is). Every field is untrusted and checked
+against the limits declared below (gateways.wire.AnswerFields). Errors are classified where
+they happen and raised as `GatewayError` subclasses: callers never see httpx or aiohttp.
+Provider quirks (the `successfull` spelling, two error-body shapes) are translated in the
+provider modules and nowhere else. This package imports nothing from `orders`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,36 @@ class Status(enum.StrEnum):
 class WalletProvider(enum.StrEnum):
     BKASH = "BKash"
     NAGAD = "Nagad"
+
+
+# --- How much of a provider's answer a result may carry -------------------------------------
+#
+# A provider's fields are untrusted data: the parsers (gateways.wire.AnswerFields) cut text to
+# these lengths, drop integers outside these bounds, and log each. They are the widths of the
+# columns the results are stored in (orders/models/cashin.py, payin.py), which import them from
+# here, so a result always fits its row. Lengths are in characters, as CharField counts them.
+
+ORDER_NUMBER_MAX_LENGTH = 64  # CashInOrder.order_number
+CLIENT_REFERENCE_MAX_LENGTH = 64  # ours; an answer naming a longer one is about another order
+EXTERNAL_ID_MAX_LENGTH = 64  # PayIn.external_id, ours likewise
+OPERATOR_TRANSACTION_ID_MAX_LENGTH = 64  # CashInOrder.operator_transaction_id
+REFUND_ORDER_NUMBER_MAX_LENGTH = 64  # CashInOrder.refund_order_number
+PROVIDER_STATUS_MAX_LENGTH = 32  # CashInOrder / PayIn / StatusChange.provider_status
+JOB_STATUS_MAX_LENGTH = 32  # CashInOrder.job_status
+TRANSACTION_STATUS_MAX_LENGTH = 32  # CashInOrder.transaction_status
+FAILURE_REASON_MAX_LENGTH = 1000  # provider_failure_reason (a TextField, kept readable)
+MESSAGE_MAX_LENGTH = 500  # the answer's `message`, and a GatewayError's message
+PAYMENT_LINK_MAX_LENGTH = 500  # PayIn.payment_link
+RECEIVER_NUMBER_MAX_LENGTH = 32  # the provider's echo of our number (we store our own)
+CURRENCY_MAX_LENGTH = 8
+MERCHANT_NAME_MAX_LENGTH = 200  # the balance answer's merchant_name
+# BigIntegerField (job_id, provider_id): a signed 64-bit integer, and an ID is never negative.
+BIGINT_MAX = 2**63 - 1
+JOB_ID_MAX = BIGINT_MAX  # CashInOrder.job_id
+PROVIDER_ID_MAX = BIGINT_MAX  # PayIn.provider_id
+# An amount a DecimalField(max_digits=14, decimal_places=2) holds exactly (orders' MONEY).
+AMOUNT_MAX_DIGITS = 14
+AMOUNT_DECIMAL_PLACES = 2
 
 
 # --- Errors ------------------------------------------------------------------------------

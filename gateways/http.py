@@ -47,6 +47,7 @@ import httpx
 from yarl import URL
 
 from gateways.base import (
+    MESSAGE_MAX_LENGTH,
     ConfigurationError,
     GatewayError,
     NotFoundError,
@@ -54,7 +55,7 @@ from gateways.base import (
     OutcomeUnknownError,
     RejectedError,
 )
-from gateways.wire import load_json, mask_number, mask_numbers_in
+from gateways.wire import clean_text, json_safe, load_json, mask_number, mask_numbers_in
 
 logger = logging.getLogger("gateways")
 
@@ -101,10 +102,10 @@ def classify(provider: str, status: int, content: bytes) -> Answer:
                 provider,
                 "answer is not the documented JSON",
                 status_code=status,
-                body=_preview(content),
+                body=json_safe(_preview(content)),
             )
         return Answer(status, data)
-    body = data if isinstance(data, dict) else _preview(content)
+    body = json_safe(data if isinstance(data, dict) else _preview(content))
     message = error_message(data) or f"HTTP {status}"
     if status == 404:
         raise NotFoundError(provider, message, status_code=status, body=body)
@@ -117,7 +118,10 @@ def classify(provider: str, status: int, content: bytes) -> Answer:
 
 
 def error_message(data: Any) -> str:
-    """`message`, plus the inner error of TrustedPay's {"message","code","error":{..}} shape."""
+    """`message`, plus the inner error of TrustedPay's {"message","code","error":{..}} shape.
+
+    Provider text, stored as the order's last error: NUL-free, at most MESSAGE_MAX_LENGTH.
+    """
     if not isinstance(data, dict):
         return ""
     message = str(data.get("message") or "")
@@ -126,7 +130,11 @@ def error_message(data: Any) -> str:
         detail = ": ".join(str(inner[key]) for key in ("code", "message") if inner.get(key))
         if detail:
             message = f"{message} ({detail})" if message else detail
-    return message
+    return _provider_text(message)
+
+
+def _provider_text(text: str) -> str:
+    return clean_text(text[: 2 * MESSAGE_MAX_LENGTH])[:MESSAGE_MAX_LENGTH]
 
 
 def field_errors(data: Any) -> dict[str, list[str]]:
@@ -142,11 +150,15 @@ def field_errors(data: Any) -> dict[str, list[str]]:
             if isinstance(messages, str):
                 messages = [messages]
             if isinstance(messages, list):
-                found[str(name)] = [str(message) for message in messages]
+                found[_provider_text(str(name))] = [
+                    _provider_text(str(message)) for message in messages
+                ]
     elif isinstance(errors, list):
         for item in errors:
             if isinstance(item, dict) and item.get("field"):
-                found.setdefault(str(item["field"]), []).append(str(item.get("message") or ""))
+                found.setdefault(_provider_text(str(item["field"])), []).append(
+                    _provider_text(str(item.get("message") or ""))
+                )
     return found
 
 
@@ -215,9 +227,9 @@ def _parse(provider: str, parse: Callable[[Answer], T], answer: Answer) -> T:
     except _PARSE_ERRORS as exc:
         raise OutcomeUnknownError(
             provider,
-            f"answer is not the documented JSON: {exc}",
+            "answer is not the documented JSON: " + _provider_text(f"{type(exc).__name__}: {exc}"),
             status_code=answer.status_code,
-            body=answer.data,
+            body=json_safe(answer.data),
         ) from exc
 
 

@@ -7,7 +7,8 @@ Quirks translated here and nowhere else:
   JSON, so the outcome is unknown (a submit may or may not have created the order);
 - a second submit under a taken client_reference is a 422 on `client_reference`:
   DuplicateReferenceError, i.e. "an order exists, ask the status API".
-There is no callback: polling the status API is the only way to learn a result.
+There is no callback: polling the status API is the only way to learn a result. Every field of
+an answer is untrusted: see parse_cashin and wire.AnswerFields.
 """
 
 from __future__ import annotations
@@ -19,6 +20,19 @@ from decimal import Decimal
 from typing import Any
 
 from gateways.base import (
+    CLIENT_REFERENCE_MAX_LENGTH,
+    CURRENCY_MAX_LENGTH,
+    FAILURE_REASON_MAX_LENGTH,
+    JOB_ID_MAX,
+    JOB_STATUS_MAX_LENGTH,
+    MERCHANT_NAME_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    OPERATOR_TRANSACTION_ID_MAX_LENGTH,
+    ORDER_NUMBER_MAX_LENGTH,
+    PROVIDER_STATUS_MAX_LENGTH,
+    RECEIVER_NUMBER_MAX_LENGTH,
+    REFUND_ORDER_NUMBER_MAX_LENGTH,
+    TRANSACTION_STATUS_MAX_LENGTH,
     BalanceResult,
     CashInRequest,
     CashInResult,
@@ -30,12 +44,12 @@ from gateways.base import (
 )
 from gateways.http import JSON_HEADERS, Answer, Call, ProviderHttp
 from gateways.wire import (
+    AnswerFields,
+    clean_text,
     dumps_json,
+    json_safe,
     normalise_status,
-    optional_datetime,
-    optional_decimal,
-    optional_int,
-    optional_str,
+    preview,
     to_decimal,
 )
 
@@ -67,11 +81,13 @@ _DUPLICATE_WORDS = ("taken", "already", "duplicate", "exists")
 def _data(answer: Answer) -> dict[str, Any]:
     body = answer.data
     if body.get("success") is not True or not isinstance(body.get("data"), dict):
+        message = body.get("message")
+        message = clean_text(message)[:200] if isinstance(message, str) else ""
         raise OutcomeUnknownError(
             PROVIDER,
-            "answer without success=true and data: " + str(body.get("message") or "")[:200],
+            "answer without success=true and data: " + message,
             status_code=answer.status_code,
-            body=body,
+            body=json_safe(body),
         )
     return body["data"]
 
@@ -79,36 +95,57 @@ def _data(answer: Answer) -> dict[str, Any]:
 def parse_cashin(
     answer: Answer, *, client_reference: str | None = None, order_number: str | None = None
 ) -> CashInResult:
-    """A submit or status answer as a CashInResult; it must be about the order we asked for."""
+    """A submit or status answer as a CashInResult; it must be about the order we asked for.
+
+    client_reference and status decide whose answer it is and what it says: of the wrong kind,
+    the answer is unusable (ValueError, an unknown outcome). Every other field is checked by
+    wire.AnswerFields: cut, dropped or cleaned to fit the order's columns, with a warning.
+    """
     data = _data(answer)
     reference = data["client_reference"]
     provider_status = data["status"]
     if not isinstance(reference, str) or not reference or not isinstance(provider_status, str):
         raise ValueError("client_reference and status must be strings")
-    answered_number = optional_str(data.get("order_number"))
+    if len(reference) > CLIENT_REFERENCE_MAX_LENGTH or clean_text(reference) != reference:
+        raise ValueError("client_reference is not one this panel makes")
+    answered_number = data.get("order_number")
     # A status for somebody else's order must never settle ours.
     if client_reference is not None and reference != client_reference:
-        raise ValueError(f"answer is about client_reference {reference!r}")
+        raise ValueError(f"answer is about client_reference {preview(reference)!r}")
     if order_number is not None and answered_number != order_number:
-        raise ValueError(f"answer is about order_number {answered_number!r}")
+        raise ValueError(f"answer is about order_number {preview(answered_number)!r}")
+    fields = AnswerFields(PROVIDER, reference)
+    text = fields.text
     return CashInResult(
         status=normalise_status(STATUSES, PROVIDER, provider_status, reference),
         client_reference=reference,
-        provider_status=provider_status,
-        order_number=answered_number,
-        job_id=optional_int(data.get("job_id")),
-        job_status=optional_str(data.get("job_status")),
-        transaction_status=optional_str(data.get("transaction_status")),
-        receiver_number=optional_str(data.get("receiver_number")),
-        amount=optional_decimal(data.get("amount")),
-        debit_amount=optional_decimal(data.get("debit_amount")),
-        operator_transaction_id=optional_str(data.get("operator_transaction_id")),
-        failure_reason=optional_str(data.get("failure_reason")),
-        refund_order_number=optional_str(data.get("refund_order_number")),
-        created_at=optional_datetime(data.get("created_at"), DHAKA),
-        completed_at=optional_datetime(data.get("completed_at"), DHAKA),
-        message=str(answer.data.get("message") or ""),
-        raw=answer.data,
+        provider_status=text(provider_status, "status", PROVIDER_STATUS_MAX_LENGTH) or "",
+        order_number=text(answered_number, "order_number", ORDER_NUMBER_MAX_LENGTH),
+        job_id=fields.integer(data.get("job_id"), "job_id", JOB_ID_MAX),
+        job_status=text(data.get("job_status"), "job_status", JOB_STATUS_MAX_LENGTH),
+        transaction_status=text(
+            data.get("transaction_status"), "transaction_status", TRANSACTION_STATUS_MAX_LENGTH
+        ),
+        receiver_number=text(
+            data.get("receiver_number"), "receiver_number", RECEIVER_NUMBER_MAX_LENGTH
+        ),
+        amount=fields.amount(data.get("amount"), "amount"),
+        debit_amount=fields.amount(data.get("debit_amount"), "debit_amount"),
+        operator_transaction_id=text(
+            data.get("operator_transaction_id"),
+            "operator_transaction_id",
+            OPERATOR_TRANSACTION_ID_MAX_LENGTH,
+        ),
+        failure_reason=text(
+            data.get("failure_reason"), "failure_reason", FAILURE_REASON_MAX_LENGTH
+        ),
+        refund_order_number=text(
+            data.get("refund_order_number"), "refund_order_number", REFUND_ORDER_NUMBER_MAX_LENGTH
+        ),
+        created_at=fields.moment(data.get("created_at"), "created_at", DHAKA),
+        completed_at=fields.moment(data.get("completed_at"), "completed_at", DHAKA),
+        message=text(answer.data.get("message"), "message", MESSAGE_MAX_LENGTH) or "",
+        raw=json_safe(answer.data),
     )
 
 
@@ -119,11 +156,15 @@ def parse_balance(answer: Answer) -> BalanceResult:
     currency = body["currency"]
     if not isinstance(currency, str):
         raise ValueError("currency must be a string")
+    fields = AnswerFields(PROVIDER, "balance")
     return BalanceResult(
         balance=to_decimal(body["balance"]),
-        currency=currency,
-        merchant_name=str(body.get("merchant_name") or ""),
-        raw=body,
+        currency=fields.text(currency, "currency", CURRENCY_MAX_LENGTH) or "",
+        merchant_name=fields.text(
+            body.get("merchant_name"), "merchant_name", MERCHANT_NAME_MAX_LENGTH
+        )
+        or "",
+        raw=json_safe(body),
     )
 
 

@@ -5,7 +5,9 @@ Quirks translated here and nowhere else:
   HMAC-SHA256(secret, timestamp + the exact body bytes sent), an empty body for GET;
 - `external_id` is the idempotency key: 201 is a new payin, 200 the existing one;
 - the payment link is `paymentData.payment_link` or `payment_page_url` (+ `_expires_at`);
-- error bodies come in two shapes, both read by gateways.http.
+- error bodies come in two shapes, both read by gateways.http;
+- `amount` is a JSON number (512.34): read as an exact Decimal, kept in `raw` as "512.34".
+Every field of an answer is untrusted: see parse_payin and wire.AnswerFields.
 A callback from TrustedPay is only a hint to ask the status API; it is never proof of payment.
 """
 
@@ -21,16 +23,17 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from gateways.base import GatewayError, PayInRequest, PayInResult, Status
-from gateways.http import Answer, Call, ProviderHttp
-from gateways.wire import (
-    dumps_json,
-    normalise_status,
-    optional_datetime,
-    optional_decimal,
-    optional_int,
-    optional_str,
+from gateways.base import (
+    CURRENCY_MAX_LENGTH,
+    PROVIDER_ID_MAX,
+    PROVIDER_STATUS_MAX_LENGTH,
+    GatewayError,
+    PayInRequest,
+    PayInResult,
+    Status,
 )
+from gateways.http import Answer, Call, ProviderHttp
+from gateways.wire import AnswerFields, dumps_json, json_safe, normalise_status, preview
 
 logger = logging.getLogger("gateways")
 
@@ -48,35 +51,46 @@ STATUSES = {
 }
 
 
-def parse_payin(answer: Answer, *, external_id: str, expect_created: bool) -> PayInResult:
-    """A create or status answer as a PayInResult; it must be about the payin we asked for."""
+def parse_payin(
+    answer: Answer, *, external_id: str, expect_created: bool, base_url: str = ""
+) -> PayInResult:
+    """A create or status answer as a PayInResult; it must be about the payin we asked for.
+
+    external_id and status decide whose answer it is and what it says: of the wrong kind, the
+    answer is unusable (ValueError, an unknown outcome). Every other field is checked by
+    wire.AnswerFields, with a warning for each change. The payment link is kept only when it is
+    an absolute https URL (or on the origin of `base_url`, the one the gateway talks to).
+    """
     data = answer.data
     if answer.status_code not in ((200, 201) if expect_created else (200,)):
         raise ValueError(f"undocumented HTTP {answer.status_code}")
     answered_id = data["external_id"]
     provider_status = data["status"]
     if answered_id != external_id:
-        raise ValueError(f"answer is about external_id {answered_id!r}")
+        raise ValueError(f"answer is about external_id {preview(answered_id)!r}")
     if not isinstance(provider_status, str):
         raise ValueError("status must be a string")
-    payment_data = data.get("paymentData") or {}
-    if not isinstance(payment_data, dict):
-        raise ValueError("paymentData must be an object")
-    link = payment_data.get("payment_link") or data.get("payment_page_url") or None
+    fields = AnswerFields(PROVIDER, external_id)
+    payment_data = fields.mapping(data.get("paymentData"), "paymentData")
+    link = fields.link(
+        payment_data.get("payment_link"), "paymentData.payment_link", base_url
+    ) or fields.link(data.get("payment_page_url"), "payment_page_url", base_url)
     return PayInResult(
         status=normalise_status(STATUSES, PROVIDER, provider_status, external_id),
         external_id=external_id,
-        provider_status=provider_status,
-        provider_id=optional_int(data.get("id")),
-        amount=optional_decimal(data.get("amount")),
-        currency=optional_str(data.get("currency")) or "BDT",
-        payment_link=optional_str(link),
-        payment_link_expires_at=optional_datetime(data.get("payment_page_expires_at"), UTC),
-        created_at=optional_datetime(data.get("created_at"), UTC),
-        updated_at=optional_datetime(data.get("updated_at"), UTC),
-        finalization_date=optional_datetime(data.get("finalization_date"), UTC),
+        provider_status=fields.text(provider_status, "status", PROVIDER_STATUS_MAX_LENGTH) or "",
+        provider_id=fields.integer(data.get("id"), "id", PROVIDER_ID_MAX),
+        amount=fields.amount(data.get("amount"), "amount"),
+        currency=fields.text(data.get("currency"), "currency", CURRENCY_MAX_LENGTH) or "BDT",
+        payment_link=link,
+        payment_link_expires_at=fields.moment(
+            data.get("payment_page_expires_at"), "payment_page_expires_at", UTC
+        ),
+        created_at=fields.moment(data.get("created_at"), "created_at", UTC),
+        updated_at=fields.moment(data.get("updated_at"), "updated_at", UTC),
+        finalization_date=fields.moment(data.get("finalization_date"), "finalization_date", UTC),
         created=answer.status_code == 201,
-        raw=data,
+        raw=json_safe(data),
     )
 
 
@@ -170,7 +184,10 @@ class TrustedPayGateway:
         return self._http.send(
             call,
             lambda answer: parse_payin(
-                answer, external_id=request.external_id, expect_created=True
+                answer,
+                external_id=request.external_id,
+                expect_created=True,
+                base_url=self._http.base_url,
             ),
         )
 
@@ -182,7 +199,9 @@ class TrustedPayGateway:
     def status_by_reference(self, external_id: str) -> PayInResult:
         return self._http.send(
             self._status_call(external_id),
-            lambda answer: parse_payin(answer, external_id=external_id, expect_created=False),
+            lambda answer: parse_payin(
+                answer, external_id=external_id, expect_created=False, base_url=self._http.base_url
+            ),
         )
 
     async def status_many(
@@ -190,7 +209,12 @@ class TrustedPayGateway:
     ) -> dict[str, PayInResult | GatewayError]:
         def prepare(external_id: str):
             def parse(answer: Answer) -> PayInResult:
-                return parse_payin(answer, external_id=external_id, expect_created=False)
+                return parse_payin(
+                    answer,
+                    external_id=external_id,
+                    expect_created=False,
+                    base_url=self._http.base_url,
+                )
 
             # Signed here, right before sending: a sweep can outlast the ±60 s window.
             return self._status_call(external_id), parse

@@ -16,6 +16,13 @@ class SandboxConfig:
     html_errors: bool = False  # every 500 is an HTML page instead of JSON
     malformed_rate: float = 0.0  # share of 200/201 answers whose JSON body is cut short
     submit_hang_seconds: float = 30.0  # how long a receiver number ending in 4 holds its submit
+    # Providers that lie in their first answer; the status API still follows the digit table.
+    nictbd_submit_claims: str = ""  # "successfull" | "failed": the status a submit answer claims
+    trustedpay_create_claims: str = ""  # "success": the status a create answer claims
+    # Answers carrying fields no column holds: NICTBD status answers an 80-character
+    # operator_transaction_id, a 10 kB failure_reason and NUL characters; TrustedPay answers
+    # payment links that are not https.
+    hostile_fields: bool = False
     nictbd_store_id: str = ""
     nictbd_api_key: str = ""
     nictbd_api_secret: str = ""
@@ -46,6 +53,10 @@ class SandboxConfig:
 
 FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(SandboxConfig)}
 RATES = {"error_rate", "malformed_rate"}
+CHOICES = {
+    "nictbd_submit_claims": ("", "successfull", "failed"),
+    "trustedpay_create_claims": ("", "success"),
+}
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -62,6 +73,9 @@ def _coerce(name: str, value: Any) -> Any:
         raise ValueError(f"{name}={value!r} must be a finite number >= 0")
     if name in RATES and converted > 1:
         raise ValueError(f"{name}={value!r} must be between 0 and 1")
+    if name in CHOICES and converted not in CHOICES[name]:
+        choices = ", ".join(repr(choice) for choice in CHOICES[name])
+        raise ValueError(f"{name}={value!r} must be one of {choices}")
     return converted
 
 

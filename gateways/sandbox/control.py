@@ -59,11 +59,12 @@ def force_record(sandbox: Sandbox, base_url: str, kind: str, reference: str, sta
 
     KeyError when there is no such record, ValueError for a status the provider does not use.
     """
-    state = sandbox.state
+    state, hostile_fields = sandbox.state, sandbox.config.hostile_fields
     if kind == "client_reference":
-        return nictbd.render_status(state.force_order(reference, status), time.monotonic())
+        order = state.force_order(reference, status)
+        return nictbd.render_status(order, time.monotonic(), hostile_fields)
     payin = state.force_payin(reference, status)
-    return trustedpay.render_payin(payin, time.monotonic(), base_url)
+    return trustedpay.render_payin(payin, time.monotonic(), base_url, hostile_fields=hostile_fields)
 
 
 async def force(request: web.Request) -> web.Response:

@@ -48,6 +48,10 @@ FAILURE_REASONS = {
     "failed": "Cash In request could not be completed.",
     "refunded": "Cash In request failed.",
 }
+SUBMITTED = "bKash Cash In request submitted successfully."
+# hostile_fields: longer than the panel's columns (64 and 1000 characters), with NULs inside.
+HOSTILE_OPERATOR_ID_LENGTH = 80
+HOSTILE_FAILURE_REASON_LENGTH = 10_240
 
 
 def validation_error(errors: dict[str, list[str]]) -> Answer:
@@ -142,25 +146,43 @@ def order_fields(order: CashInOrder, status: str, since: float) -> dict[str, Any
     }
 
 
-def submit_body(order: CashInOrder) -> dict[str, Any]:
-    """Never final: the document's submit answer says processing / pending."""
-    fields = order_fields(order, "processing", 0.0)
-    head = {key: fields.pop(key) for key in ("job_id", "order_number", "client_reference")}
-    data = {**head, **SERVICE, **fields}
+def hostile(order: CashInOrder, data: dict[str, Any]) -> dict[str, Any]:
+    """A status answer's data with fields no column of the panel holds (hostile_fields)."""
+    operator_id = f"{order.operator_transaction_id}\x00-"
+    operator_id += "X" * (HOSTILE_OPERATOR_ID_LENGTH - len(operator_id))
+    sentence = f"Cash In to {order.receiver_number} could not be completed.\x00 "
+    repeats = HOSTILE_FAILURE_REASON_LENGTH // len(sentence) + 1
     return {
-        "success": True,
-        "message": "bKash Cash In request submitted successfully.",
-        "data": data,
+        **data,
+        "job_status": f"{data['job_status']}\x00",
+        "transaction_status": f"{data['transaction_status']}\x00",
+        "operator_transaction_id": operator_id,
+        "failure_reason": (sentence * repeats)[:HOSTILE_FAILURE_REASON_LENGTH],
     }
 
 
-def render_status(order: CashInOrder, now: float) -> bytes:
+def submit_body(order: CashInOrder, claims: str = "") -> dict[str, Any]:
+    """Not final, as the document's submit answer (processing / pending), unless the sandbox
+    is told to make it claim a final status (nictbd_submit_claims) the status API may deny."""
+    status = claims or "processing"
+    fields = order_fields(order, status, 0.0)
+    head = {key: fields.pop(key) for key in ("job_id", "order_number", "client_reference")}
+    data = {**head, **SERVICE, **fields}
+    message = STAGES[status][2] if claims else SUBMITTED
+    return {"success": True, "message": message, "data": data}
+
+
+def render_status(order: CashInOrder, now: float, hostile_fields: bool = False) -> bytes:
     status, since = order.status_at(now)
-    if order.rendered is not None and order.rendered[0] == status:
+    key = (status, hostile_fields)
+    if order.rendered is not None and order.rendered[0] == key:
         return order.rendered[1]
     message = STAGES[status][2]
-    body = dumps({"success": True, "message": message, "data": order_fields(order, status, since)})
-    order.rendered = (status, body)
+    data = order_fields(order, status, since)
+    if hostile_fields:
+        message, data = f"{message}\x00", hostile(order, data)
+    body = dumps({"success": True, "message": message, "data": data})
+    order.rendered = (key, body)
     return body
 
 
@@ -200,7 +222,7 @@ async def submit(call: Call) -> Answer:
         client_reference=reference,
         final_after=config.final_after,
     )
-    result = answer(200, submit_body(order))
+    result = answer(200, submit_body(order, config.nictbd_submit_claims))
     if order.digit == "4":  # created, but the answer comes too late for the client
         await asyncio.sleep(config.submit_hang_seconds)
     return result
@@ -221,7 +243,8 @@ async def status(call: Call) -> Answer:
     order.status_checks += 1
     if order.digit == "5" and order.status_checks <= 2:
         return Answer(500, SERVER_ERROR)
-    return Answer(200, render_status(order, time.monotonic()))
+    hostile_fields = call.sandbox.config.hostile_fields
+    return Answer(200, render_status(order, time.monotonic(), hostile_fields))
 
 
 @provider_endpoint(server_error=SERVER_ERROR, auth=check_credentials)

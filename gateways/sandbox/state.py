@@ -53,7 +53,8 @@ class CashInOrder(Record):
     amount: Decimal
     operator_transaction_id: str
     status_checks: int = 0
-    rendered: tuple[str, bytes] | None = None  # last status answer, reused while it holds
+    # The last status answer, by (status, hostile_fields), reused while both hold.
+    rendered: tuple[tuple[str, bool], bytes] | None = None
 
     @property
     def digit(self) -> str:

@@ -43,6 +43,9 @@ CLOCK_SKEW = 60  # seconds either side of the server's clock (NOTES.md)
 PAGE_LIFETIME = timedelta(minutes=30)
 # Inside a JSON string every quote is escaped, so only our own field can match this.
 AMOUNT_FIELD = b'"amount":"\\u0000amount"'
+# hostile_fields: links the panel must never show a customer (not https, not the sandbox's).
+HOSTILE_PAYMENT_LINK = "javascript:alert(1)"
+HOSTILE_PAGE_URL = "http://pay.sandbox.invalid/pay/{external_id}"
 
 
 def invalid(message: str, errors: list[dict[str, str]]) -> Answer:
@@ -163,9 +166,18 @@ def optional_text(value: Any) -> str | None:
 # --- Bodies ------------------------------------------------------------------------------
 
 
-def render_payin(payin: PayIn, now: float, base_url: str) -> bytes:
+def render_payin(
+    payin: PayIn, now: float, base_url: str, *, claims: str = "", hostile_fields: bool = False
+) -> bytes:
+    """The payin as TrustedPay shows it. `claims` (trustedpay_create_claims) replaces the
+    status a create answer reports, as a lying provider would; the status API never claims."""
     status, since = payin.status_at(now)
-    link = f"{base_url}/_sandbox/pay/{quote(payin.external_id, safe='')}"
+    if claims:
+        status, since = claims, 0.0
+    link = page_url = f"{base_url}/_sandbox/pay/{quote(payin.external_id, safe='')}"
+    if hostile_fields:
+        link = HOSTILE_PAYMENT_LINK
+        page_url = HOSTILE_PAGE_URL.format(external_id=quote(payin.external_id, safe=""))
     body = {
         "id": payin.id,
         "status": status,
@@ -184,7 +196,7 @@ def render_payin(payin: PayIn, now: float, base_url: str) -> bytes:
         # A refund comes after the payin was final: it keeps the date it was finalised.
         final_since = payin.final_after if status == "refunded" and not payin.forced else since
         body["finalization_date"] = stamp(payin.moment(final_since))
-    body["payment_page_url"] = link
+    body["payment_page_url"] = page_url
     body["payment_page_expires_at"] = stamp(payin.created_at + PAGE_LIFETIME)
     # The document shows amount as a JSON number: write the Decimal's digits, not a float.
     number = format(payin.amount.normalize(), "f")
@@ -218,12 +230,17 @@ async def create(call: Call) -> Answer:
     if data_errors:
         return invalid("Invalid paymentData", data_errors)
     url = base_url(call.request)
+    config = call.sandbox.config
+    options = {
+        "claims": config.trustedpay_create_claims,
+        "hostile_fields": config.hostile_fields,
+    }
     existing = call.state.payins.get(payload["external_id"])
     if existing is not None:  # external_id is the idempotency key
-        return Answer(200, render_payin(existing, time.monotonic(), url))
+        return Answer(200, render_payin(existing, time.monotonic(), url, **options))
     data = payload["paymentData"]
     payin = call.state.add_payin(
-        final_after=call.sandbox.config.final_after,
+        final_after=config.final_after,
         external_id=payload["external_id"],
         amount=parse_amount(payload["amount"]),
         currency="BDT",
@@ -233,7 +250,7 @@ async def create(call: Call) -> Answer:
         payment_data={key: data[key] for key in PAYMENT_DATA_KEYS},
         callback_url=optional_text(payload.get("callback_url")),
     )
-    return Answer(201, render_payin(payin, time.monotonic(), url))
+    return Answer(201, render_payin(payin, time.monotonic(), url, **options))
 
 
 PAYMENT_DATA_KEYS = ("wallet_provider", "mobile_number", "email", "customer_name")
@@ -249,7 +266,11 @@ async def show(call: Call) -> Answer:
     payin = call.state.payins.get(call.request.match_info["external_id"])
     if payin is None or payin.shop_code != shop_code:  # another shop's payin is not found
         return NOT_FOUND
-    return Answer(200, render_payin(payin, time.monotonic(), base_url(call.request)))
+    hostile_fields = call.sandbox.config.hostile_fields
+    body = render_payin(
+        payin, time.monotonic(), base_url(call.request), hostile_fields=hostile_fields
+    )
+    return Answer(200, body)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

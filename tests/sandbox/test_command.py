@@ -92,3 +92,28 @@ def test_run_sandbox_reads_its_defaults_and_credentials_from_the_environment(run
 def test_run_sandbox_refuses_a_bad_rate():
     with pytest.raises(CommandError, match="error_rate"):
         call_command("run_sandbox", "--port", "0", "--error-rate", "2")
+
+
+def test_run_sandbox_reads_the_lying_and_hostile_modes_from_flags_and_the_environment(
+    run_sandbox,
+):
+    process, url = run_sandbox(
+        "--trustedpay-create-claims",
+        "success",
+        SANDBOX_NICTBD_SUBMIT_CLAIMS="failed",
+        SANDBOX_HOSTILE_FIELDS="1",
+    )
+
+    with httpx.Client(base_url=url) as http:
+        config = http.get("/_sandbox/config").json()
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=10)
+
+    assert config["nictbd_submit_claims"] == "failed"
+    assert config["trustedpay_create_claims"] == "success"
+    assert config["hostile_fields"] is True
+
+
+def test_run_sandbox_refuses_a_claim_the_provider_never_makes():
+    with pytest.raises(CommandError, match="nictbd_submit_claims"):
+        call_command("run_sandbox", "--port", "0", "--nictbd-submit-claims", "success")

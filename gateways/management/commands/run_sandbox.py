@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from gateways.sandbox.app import build_app, start_site
-from gateways.sandbox.config import SandboxConfig
-from panel.env import envbool, envfloat
+from gateways.sandbox.config import CHOICES, SandboxConfig
+from panel.env import envbool, envfloat, envstr
 
 CREDENTIALS = {
     "nictbd_store_id": "NICTBD_STORE_ID",
@@ -54,6 +54,22 @@ class Command(BaseCommand):
             type=float,
             default=envfloat("SANDBOX_SUBMIT_HANG_SECONDS", 30.0),
         )
+        parser.add_argument(
+            "--nictbd-submit-claims",
+            default=envstr("SANDBOX_NICTBD_SUBMIT_CLAIMS", ""),
+            help="the status every submit answer claims: successfull or failed (default: none)",
+        )
+        parser.add_argument(
+            "--trustedpay-create-claims",
+            default=envstr("SANDBOX_TRUSTEDPAY_CREATE_CLAIMS", ""),
+            help="the status every create answer claims: success (default: none)",
+        )
+        parser.add_argument(
+            "--hostile-fields",
+            action=argparse.BooleanOptionalAction,
+            default=envbool("SANDBOX_HOSTILE_FIELDS", False),
+            help="over-long fields, NUL characters and non-https payment links in answers",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -64,6 +80,8 @@ class Command(BaseCommand):
                 html_errors=options["html_errors"],
                 malformed_rate=options["malformed_rate"],
                 submit_hang_seconds=options["submit_hang_seconds"],
+                **{name: options[name] for name in CHOICES},
+                hostile_fields=options["hostile_fields"],
                 **{field: getattr(settings, name, "") for field, name in CREDENTIALS.items()},
             )
         except ValueError as exc:
@@ -91,7 +109,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def describe(config: SandboxConfig) -> str:
-        checks = []
+        checks, lies = [], []
+        if config.nictbd_submit_claims:
+            lies.append(f"NICTBD submits claim {config.nictbd_submit_claims}")
+        if config.trustedpay_create_claims:
+            lies.append(f"TrustedPay creates claim {config.trustedpay_create_claims}")
+        if config.hostile_fields:
+            lies.append("hostile fields")
         if config.nictbd_credentials:
             checks.append("NICTBD credentials")
         if config.trustedpay_api_secret:
@@ -102,4 +126,5 @@ class Command(BaseCommand):
             f"HTML errors {'on' if config.html_errors else 'off'}, "
             f"submit hang {config.submit_hang_seconds:g}s; "
             f"checking {', '.join(checks) or 'no credentials'}"
+            + "".join(f"; {lie}" for lie in lies)
         )
