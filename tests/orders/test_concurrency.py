@@ -12,10 +12,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection, connections
 
-from orders.errors import InsufficientBalance
-from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
 from orders.cashin.provider import cashin_apply_result
 from orders.cashin.submit import cashin_submit
+from orders.errors import InsufficientBalance
+from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
 from orders.polling.sweep import sweep_once
 from orders.tasks import check_order_task
 from tests.factories import ResellerFactory

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from orders.cashin.provider import cashin_check_now
+from orders.cashin.submit import cashin_submit
 from orders.errors import OrderError
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayIn
 from orders.payin.create import payin_create
 from orders.payin.provider import payin_check_now
-from orders.cashin.provider import cashin_check_now
-from orders.cashin.submit import cashin_submit
 from orders.polling.sweep import sweep_once
 from tests.factories import ResellerFactory
 from tests.orders.conftest import assert_ledger_consistent

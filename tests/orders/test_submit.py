@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from orders.cashin.submit import cashin_submit
 from orders.errors import (
     InsufficientBalance,
     InvalidReceiver,
@@ -12,7 +13,6 @@ from orders.errors import (
     ResellerSuspended,
 )
 from orders.models import LedgerEntry, OrderStatus, Reseller
-from orders.cashin.submit import cashin_submit
 from tests.factories import ResellerFactory
 from tests.orders.conftest import assert_ledger_consistent, entries
 

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
-from orders.polling.schedule import backoff_seconds
 from orders.cashin.provider import cashin_check_now
 from orders.cashin.submit import cashin_submit
+from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
+from orders.polling.schedule import backoff_seconds
 from orders.polling.sweep import sweep_once
 from tests.factories import CashInOrderFactory
 from tests.orders.conftest import assert_ledger_consistent, entries, order_status, sweep_until
