@@ -74,6 +74,10 @@ class CashInForm(forms.Form):
 
 class CashInConfirmForm(CashInForm):
     client_reference = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    # Asked only when the same receiver got the same amount a few minutes ago (see the view).
+    repeat_confirmed = forms.BooleanField(
+        label=_("Yes, send the same amount to this number again"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

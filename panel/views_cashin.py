@@ -1,12 +1,17 @@
-"""Cash In: the two-step send form, the order list with its CSV, one order, live statuses."""
+"""Cash In: the two-step send form, the order list with its CSV, one order, live statuses.
+
+At the counter: the form offers recent receivers and takes a receiver and amount from the
+query string ("Send again"); the same receiver and amount within 10 minutes of an earlier
+order needs an explicit second confirmation."""
 
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orders import selectors, services
+from orders import recent, selectors, services
 from orders.errors import OrderError
 from panel.forms import CashInConfirmForm, CashInForm, OrderFilterForm, show_error
 from panel.templatetags.panel_tags import badge
@@ -15,15 +20,45 @@ from panel.views_common import local_time, reseller_required, stream_csv, with_b
 
 @reseller_required
 def cashin_new(request):
-    form = CashInForm(request.POST or None, reseller=request.reseller)
+    # "Send again" and a tapped recent receiver arrive as ?receiver_number=…&amount=…
+    prefill = {name: request.GET[name][:20] for name in PREFILLED if request.GET.get(name)}
+    form = CashInForm(request.POST or None, reseller=request.reseller, initial=prefill)
     if request.method == "POST" and form.is_valid():
         # The reference is fixed now: posting this confirmation twice sends one order.
         initial = {**form.cleaned_data, "client_reference": services.new_client_reference()}
         confirm = CashInConfirmForm(initial=initial, reseller=request.reseller)
-        balance_after = request.reseller.balance - form.cleaned_data["amount"]
-        context = {"form": confirm, "data": form.cleaned_data, "balance_after": balance_after}
-        return render(request, "panel/cashin_confirm.html", context)
-    return render(request, "panel/cashin_new.html", {"form": form})
+        return _confirm_page(request, confirm, form.cleaned_data)
+    return _new_page(request, form)
+
+
+PREFILLED = ("receiver_number", "amount")
+
+
+def _new_page(request, form):
+    receivers = recent.recent_receivers(reseller=request.reseller)
+    context = {
+        "form": form,
+        "recent_receivers": [(number, recent.grouped_number(number)) for number in receivers],
+    }
+    return render(request, "panel/cashin_new.html", context)
+
+
+def _confirm_page(request, form, data, *, client_reference=""):
+    earlier = recent.earlier_same_order(
+        reseller=request.reseller,
+        receiver_number=data["receiver_number"],
+        amount=data["amount"],
+        client_reference=client_reference,
+    )
+    context = {
+        "form": form,
+        "data": data,
+        "receiver_grouped": recent.grouped_number(data["receiver_number"]),
+        "balance_after": request.reseller.balance - data["amount"],
+        "earlier": earlier,
+        "minutes_ago": earlier and int((timezone.now() - earlier.created_at).total_seconds() // 60),
+    }
+    return render(request, "panel/cashin_confirm.html", context)
 
 
 @require_POST
@@ -31,8 +66,23 @@ def cashin_new(request):
 def cashin_confirm(request):
     form = CashInConfirmForm(request.POST, reseller=request.reseller)
     if form.is_valid():
+        order_data = dict(form.cleaned_data)
+        repeat_confirmed = order_data.pop("repeat_confirmed")
+        earlier = recent.earlier_same_order(
+            reseller=request.reseller,
+            receiver_number=order_data["receiver_number"],
+            amount=order_data["amount"],
+            client_reference=order_data["client_reference"],
+        )
+        if earlier and not repeat_confirmed:
+            form.add_error(
+                "repeat_confirmed", _("Tick the box to send the same amount to this number again.")
+            )
+            return _confirm_page(
+                request, form, order_data, client_reference=order_data["client_reference"]
+            )
         try:
-            outcome = services.cashin_submit(reseller=request.reseller, **form.cleaned_data)
+            outcome = services.cashin_submit(reseller=request.reseller, **order_data)
         except OrderError as error:
             show_error(form, error)
         else:
@@ -40,7 +90,7 @@ def cashin_confirm(request):
                 messages.info(request, _("This order was already submitted; here it is."))
             return redirect("order_detail", pk=outcome.order.pk)
     form.make_editable()
-    return render(request, "panel/cashin_new.html", {"form": form})
+    return _new_page(request, form)
 
 
 @reseller_required

@@ -67,6 +67,18 @@
     });
   }
 
+  // A tapped recent receiver fills the number field (the link reloads the form without JS).
+  function useRecentReceiver(event) {
+    var link = event.target.closest && event.target.closest("[data-receiver]");
+    var input = document.getElementById("id_receiver_number");
+    if (!link || !input) return;
+    event.preventDefault();
+    input.value = link.dataset.receiver;
+    var amount = document.getElementById("id_amount");
+    (amount || input).focus();
+  }
+
+  document.addEventListener("click", useRecentReceiver);
   document.addEventListener("submit", submitOnce);
   window.addEventListener("pageshow", function (event) {
     // Back-forward cache: a form left "sent" would never submit again.

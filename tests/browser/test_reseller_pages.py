@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from orders.ledger import staff_adjust_balance
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayInStatus
+from orders.recent import grouped_number
 from tests.browser.conftest import DESKTOP, PHONE, log_in, shoot, sideways_overflow
 from tests.factories import CashInOrderFactory, PayInFactory, ResellerFactory
 
@@ -21,7 +22,7 @@ def send_cash_in(page, receiver: str, amount: str) -> None:
     page.fill("#id_receiver_number", receiver)
     page.fill("#id_amount", amount)
     page.click("button:has-text('Review')")
-    expect(page.locator("[data-confirm=receiver]")).to_have_text(receiver)
+    expect(page.locator("[data-confirm=receiver]")).to_have_text(grouped_number(receiver))
 
 
 def mark_page(page) -> None:
