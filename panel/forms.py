@@ -1,11 +1,11 @@
-"""Forms of the reseller pages. They shape input; the rules stay in orders.services/payins."""
+"""Forms of the reseller pages. They shape input; the rules stay in orders.cashin, orders.payin."""
 
 import copy
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders import services
+from orders.cashin import submit as cashin
 from orders.errors import OrderError
 from orders.models import OrderStatus, PayIn
 from orders.numbers import normalize_amount, normalize_mobile_number
@@ -66,7 +66,7 @@ class CashInForm(forms.Form):
         if "amount" in cleaned:
             try:
                 # The same limits and balance check cashin_submit runs, shown before confirming.
-                services.cashin_check_can_send(reseller=self.reseller, amount=cleaned["amount"])
+                cashin.cashin_check_can_send(reseller=self.reseller, amount=cleaned["amount"])
             except OrderError as error:
                 show_error(self, error)
         return cleaned

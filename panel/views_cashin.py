@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orders import recent, selectors, services
+from orders import recent, selectors
+from orders.cashin import submit as cashin
 from orders.errors import OrderError
 from panel.forms import CashInConfirmForm, CashInForm, OrderFilterForm, show_error
 from panel.templatetags.panel_tags import badge
@@ -25,7 +26,7 @@ def cashin_new(request):
     form = CashInForm(request.POST or None, reseller=request.reseller, initial=prefill)
     if request.method == "POST" and form.is_valid():
         # The reference is fixed now: posting this confirmation twice sends one order.
-        initial = {**form.cleaned_data, "client_reference": services.new_client_reference()}
+        initial = {**form.cleaned_data, "client_reference": cashin.new_client_reference()}
         confirm = CashInConfirmForm(initial=initial, reseller=request.reseller)
         return _confirm_page(request, confirm, form.cleaned_data)
     return _new_page(request, form)
@@ -82,7 +83,7 @@ def cashin_confirm(request):
                 request, form, order_data, client_reference=order_data["client_reference"]
             )
         try:
-            outcome = services.cashin_submit(reseller=request.reseller, **order_data)
+            outcome = cashin.cashin_submit(reseller=request.reseller, **order_data)
         except OrderError as error:
             show_error(form, error)
         else:

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from orders.ledger import staff_adjust_balance
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayInStatus
 from orders.recent import grouped_number
+from orders.wallet.ledger import staff_adjust_balance
 from tests.browser.conftest import DESKTOP, PHONE, log_in, shoot, sideways_overflow
 from tests.factories import CashInOrderFactory, PayInFactory, ResellerFactory
 
