@@ -3,8 +3,8 @@
 from django.shortcuts import redirect, render
 
 from orders import selectors
-from orders.payin import create as payins
 from orders.errors import OrderError
+from orders.payin import create as payins
 from panel.forms import DateRangeForm, PayInForm, show_error
 from panel.views_common import local_time, reseller_required, stream_csv, with_balance
 
