@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from orders.api.webhooks import WebhookSettingsError, check_callback_url
 from orders.numbers import CENT
 
 
@@ -61,3 +62,16 @@ class ResellerCreateForm(forms.Form):
 
     def clean_opening_balance(self) -> Decimal:
         return (self.cleaned_data.get("opening_balance") or Decimal("0")).quantize(CENT)
+
+
+class ResellerChangeForm(forms.ModelForm):
+    """The reseller's change page: a callback URL set by staff obeys the Developer page's rule."""
+
+    def clean_callback_url(self) -> str:
+        url = self.cleaned_data.get("callback_url") or ""
+        if url:
+            try:
+                check_callback_url(url)
+            except WebhookSettingsError as error:
+                raise forms.ValidationError(error.message) from None
+        return url

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.admin.common import taka
-from orders.admin.forms import AdjustBalanceForm, ResellerCreateForm
+from orders.admin.forms import AdjustBalanceForm, ResellerChangeForm, ResellerCreateForm
 from orders.errors import InsufficientBalance
 from orders.models import Reseller
 from orders.wallet.ledger import staff_adjust_balance
@@ -31,6 +31,7 @@ class ResellerAdmin(admin.ModelAdmin):
     readonly_fields = ["username", "state", "balance_taka", "created_at"]
     actions = ["suspend", "reactivate"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = ResellerChangeForm
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
