@@ -38,6 +38,16 @@ def with_balance(response, reseller):
 
 
 CSV_ROWS_PER_CHUNK = 500
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Text that a spreadsheet would run as a formula, prefixed with ' so it stays text;
+    numbers (a Decimal amount such as -500.00) and everything not text are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Echo:
@@ -46,13 +56,14 @@ class _Echo:
 
 
 def stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    """A CSV built row by row while it is sent: memory stays flat for any number of rows."""
+    """A CSV built row by row while it is sent: memory stays flat for any number of rows.
+    Every text cell goes through csv_cell."""
     writer = csv.writer(_Echo())
 
     def chunks():
         buffer = ["\ufeff", writer.writerow(header)]  # the BOM: spreadsheets read UTF-8
         for row in rows:
-            buffer.append(writer.writerow(row))
+            buffer.append(writer.writerow([csv_cell(value) for value in row]))
             if len(buffer) >= CSV_ROWS_PER_CHUNK:
                 yield "".join(buffer)
                 buffer = []
