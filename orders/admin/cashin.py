@@ -69,7 +69,7 @@ class ProviderStatusFilter(admin.SimpleListFilter):
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     fk_name = "order"
-    fields = ["created_local", "from_status", "to_status", "provider_status", "source"]
+    fields = ["created_local", "kind", "from_status", "to_status", "provider_status", "source"]
     fields += ["staff_user", "explanation"]
     readonly_fields = fields
     extra = 0

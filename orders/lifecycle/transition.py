@@ -119,6 +119,7 @@ def flag(
         raw=raw,
         staff_user=staff_user,
         provider_status=provider_status,
+        kind=StatusChange.Kind.ATTENTION,
     )
     return True
 
@@ -130,14 +131,26 @@ def unflag(subject, *, source: str, staff_user=None, note: str = "") -> bool:
     subject.attention_code, subject.attention_params = "", {}
     subject.save(update_fields=["needs_attention", "attention_code", "attention_params"])
     _history(
-        subject, subject.status, source=source, text=note or _("Unflagged"), staff_user=staff_user
+        subject,
+        subject.status,
+        source=source,
+        text=note or _("Unflagged"),
+        staff_user=staff_user,
+        kind=StatusChange.Kind.ATTENTION,
     )
     return True
 
 
 def note_provider_status(subject, *, source: str, raw=None, staff_user=None) -> None:
     """A history row for a provider status word that changed while our status did not."""
-    _history(subject, subject.status, source=source, raw=raw, staff_user=staff_user)
+    _history(
+        subject,
+        subject.status,
+        source=source,
+        raw=raw,
+        staff_user=staff_user,
+        kind=StatusChange.Kind.PROVIDER,
+    )
 
 
 def _history(
@@ -150,11 +163,13 @@ def _history(
     raw=None,
     staff_user=None,
     provider_status=None,
+    kind=StatusChange.Kind.STATUS,
 ):
     if provider_status is None:
         provider_status = subject.provider_status
     return StatusChange.objects.create(
         **_subject_key(subject),
+        kind=kind,
         from_status=previous,
         to_status=subject.status,
         provider_status=provider_status or "",

@@ -95,6 +95,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='statuschange',
+            name='kind',
+            field=models.CharField(choices=[('status', 'status'), ('provider', 'provider word'), ('attention', 'attention flag')], default='status', max_length=10),
+        ),
+        migrations.AddField(
+            model_name='statuschange',
             name='reason_code',
             field=models.CharField(blank=True, max_length=40),
         ),

@@ -38,5 +38,10 @@ class FollowedAtProvider(GuardedStatusModel):
         return self.provider_failure_reason
 
     @property
+    def timeline(self):
+        """The history a reseller sees: status and provider changes, not staff's flags."""
+        return self.history.exclude(kind="attention")
+
+    @property
     def is_final(self) -> bool:
         return self.lifecycle[self.status].final

@@ -24,6 +24,13 @@ class StatusChange(models.Model):
     payin = models.ForeignKey(
         "orders.PayIn", null=True, blank=True, on_delete=models.CASCADE, related_name="history"
     )
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "status"  # the status moved (or began)
+        PROVIDER = "provider", "provider word"  # the provider's status word changed
+        ATTENTION = "attention", "attention flag"  # flagged or unflagged: staff-side only
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATUS)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     provider_status = models.CharField(max_length=32, blank=True)

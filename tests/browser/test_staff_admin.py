@@ -63,4 +63,10 @@ def test_staff_resolves_a_flagged_order_and_the_reseller_sees_the_refund(
     assert order.status == OrderStatus.FAILED and not order.needs_attention
     refund = LedgerEntry.objects.get(order=order, kind=LedgerEntry.Kind.ORDER_REFUND)
     assert refund.staff_user == staff
-    assert CashInOrder.objects.get(pk=order.pk).history.filter(staff_user=staff).count() == 2
+    by_staff = order.history.filter(staff_user=staff)
+    assert [(c.kind, c.to_status) for c in by_staff] == [
+        ("attention", "pending"),  # flagged
+        ("status", "failed"),  # resolved, with the refund
+        ("attention", "failed"),  # the flag cleared by the resolution
+    ]
+    assert order.timeline.filter(to_status="failed").count() == 1  # shown once to the reseller
