@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from orders.cashin.staff import cashin_set_attention
 from orders.cashin.submit import cashin_submit
-from orders.models import CashInOrder, LedgerEntry, OrderStatus
+from orders.models import LedgerEntry, OrderStatus
 from tests.browser.conftest import PHONE, log_in, shoot
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
 
