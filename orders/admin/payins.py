@@ -30,8 +30,10 @@ class PayInAdmin(LargeTableAdmin):
     search_help_text = gettext_lazy("Exact external id, or the start of a mobile number.")
     list_select_related = ["reseller__user"]
     exclude = ["reseller"]
-    readonly_fields = ["reseller_name", "amount_taka"] + [
-        field.name for field in PayIn._meta.fields if field.name not in ("id", "reseller", "amount")
+    readonly_fields = ["reseller_name", "amount_taka", "attention_reason", "failure_reason"] + [
+        field.name
+        for field in PayIn._meta.fields
+        if field.name not in ("id", "reseller", "amount", "attention_params", "failure_params")
     ]
     inlines = [PayInHistoryInline]
     actions = ["check_now"]

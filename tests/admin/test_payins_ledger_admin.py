@@ -25,6 +25,19 @@ def test_payin_list_search_and_read_only_page(staff_client, reseller):
     assert PayIn.objects.get(pk=payin.pk).status == PayInStatus.PENDING
 
 
+def test_payin_page_shows_why_it_is_flagged_in_words(staff_client, reseller):
+    payin = PayInFactory(
+        reseller=reseller,
+        needs_attention=True,
+        attention_code="reversal_uncovered",
+        attention_params={"amount": "1000.00"},
+    )
+
+    page = staff_client.get(change_url("payin", payin.pk)).content.decode()
+
+    assert "the balance cannot cover the 1000.00 reversal" in page
+
+
 def test_payin_check_now_credits_a_paid_payin_once(sandbox, staff_client, reseller):
     payin = payin_create(
         reseller=reseller,
