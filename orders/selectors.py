@@ -4,6 +4,7 @@ Lists use keyset pagination on (created_at, id), newest first, so a page costs t
 millionth row as on the first and no COUNT(*) is ever run.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +20,7 @@ from orders.lifecycle.reasons import render
 from orders.localtime import day_start
 from orders.models import CashInOrder, LedgerEntry, PayIn, Reseller
 from orders.numbers import normalize_mobile_number
+from orders.querystring import parse_id, parse_ids
 
 PAGE_SIZE = 50
 STATUS_ORDER = {status: i for i, status in enumerate(CASHIN.values)}
@@ -34,12 +36,23 @@ def encode_cursor(created_at: datetime, pk: int) -> str:
     return f"{micros}.{pk}"
 
 
+_CURSOR = re.compile(r"(-?[0-9]{1,18})\.([0-9]{1,19})")
+CURSOR_FIRST, CURSOR_LAST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2101, 1, 1, tzinfo=UTC)
+
+
 def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
-    try:
-        micros, pk = (int(part) for part in (raw or "").split("."))
-    except ValueError:
+    """(created_at, id) from a cursor; None (the first page) for anything else, such as a
+    time outside 2000..2100 or an id past a signed 64-bit integer."""
+    match = _CURSOR.fullmatch(raw or "")
+    if not match or parse_id(match[2]) is None:
         return None
-    return EPOCH + timedelta(microseconds=micros), pk
+    try:
+        at = EPOCH + timedelta(microseconds=int(match[1]))
+    except OverflowError:
+        return None
+    if not CURSOR_FIRST <= at <= CURSOR_LAST:
+        return None
+    return at, int(match[2])
 
 
 @dataclass
@@ -119,6 +132,11 @@ def _search(text: str) -> Q:
 def order_for_reseller(*, reseller: Reseller, pk: int) -> CashInOrder:
     """The reseller's own order, or 404 (another reseller's order does not exist for them)."""
     return get_object_or_404(CashInOrder, pk=pk, reseller=reseller)
+
+
+def live_ids(raw: str) -> list[int]:
+    """The ids of a live-status request (?ids=1,2,3): ASCII ids only, at most LIVE_LIMIT."""
+    return parse_ids(raw, LIVE_LIMIT)
 
 
 def order_statuses(*, reseller: Reseller, ids: list[int]) -> list[CashInOrder]:

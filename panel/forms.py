@@ -9,6 +9,7 @@ from orders.cashin import submit as cashin
 from orders.errors import OrderError
 from orders.models import OrderStatus, PayIn
 from orders.numbers import normalize_amount, normalize_mobile_number
+from orders.querystring import date_in_range
 from panel.templatetags.panel_tags import taka
 
 
@@ -96,11 +97,13 @@ class CashInConfirmForm(CashInForm):
 
 class DateRangeForm(forms.Form):
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
+    )  # fmt: skip
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
+    )  # fmt: skip
 
     def filters(self) -> dict:
         if not self.is_valid():

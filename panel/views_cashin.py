@@ -134,7 +134,7 @@ def order_live(request, pk: int):
 @reseller_required
 def order_statuses(request):
     """Statuses of the listed non-final orders, polled by list pages."""
-    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.isdigit()]
+    ids = selectors.live_ids(request.GET.get("ids", ""))
     orders = selectors.order_statuses(reseller=request.reseller, ids=ids)
     data = [
         {

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connections
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.models import Reseller
+from orders.querystring import ADMIN_RESERVED, bad_admin_lookup
 
 # An action on more rows than this is refused: staff decisions are made order by order.
 MAX_ROWS_PER_ACTION = 100
@@ -64,7 +66,20 @@ class CheapCountPaginator(Paginator):
         return counted
 
 
-class LargeTableAdmin(admin.ModelAdmin):
+class CheckedQueryStringAdmin(admin.ModelAdmin):
+    """A changelist answers 400, not 500, to a filter value the database cannot hold (an id
+    past 64 bits, a date outside 2000..2100; NUL is refused by panel.middleware)."""
+
+    def changelist_view(self, request, extra_context=None):
+        for name, values in request.GET.lists():
+            if name not in ADMIN_RESERVED and any(
+                bad_admin_lookup(self.model, name, value) for value in values
+            ):
+                return HttpResponseBadRequest(_("A filter value is out of range."))
+        return super().changelist_view(request, extra_context)
+
+
+class LargeTableAdmin(CheckedQueryStringAdmin):
     """Settings every changelist over a million-row table needs."""
 
     paginator = CheapCountPaginator
@@ -112,7 +127,7 @@ class ResellerUsernameFilter(admin.ListFilter):
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
-        value = params.pop(self.parameter_name, [""])[-1].strip()
+        value = params.pop(self.parameter_name, [""])[-1].strip().replace("\x00", "")
         self.used_parameters = {self.parameter_name: value} if value else {}
 
     def has_output(self) -> bool:

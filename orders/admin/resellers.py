@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.admin.common import taka
+from orders.admin.common import CheckedQueryStringAdmin, taka
 from orders.admin.forms import AdjustBalanceForm, ResellerChangeForm, ResellerCreateForm
 from orders.errors import InsufficientBalance
 from orders.models import Reseller
@@ -21,7 +21,7 @@ EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url"]
 
 
 @admin.register(Reseller)
-class ResellerAdmin(admin.ModelAdmin):
+class ResellerAdmin(CheckedQueryStringAdmin):
     list_display = ["username", "state", "balance_taka", "min_amount", "max_amount"]
     list_display += ["daily_limit", "created_at"]
     list_filter = ["state"]

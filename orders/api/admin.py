@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orders.admin.common import CheckedQueryStringAdmin
 from orders.api.keys import api_key_create, api_key_revoke
 from orders.api.webhooks import webhook_send_again
 from orders.errors import OrderError
@@ -11,7 +12,7 @@ from orders.models import ApiKey, WebhookAttempt, WebhookDelivery
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(CheckedQueryStringAdmin):
     list_display = ("name", "reseller", "prefix", "created_at", "last_used_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "reseller__user__username")
@@ -64,7 +65,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(CheckedQueryStringAdmin):
     list_display = ("order", "reseller", "event", "state", "attempt_count", "created_at")
     list_filter = ("state", "event")
     search_fields = ("order__client_reference", "reseller__user__username", "url")
