@@ -34,6 +34,7 @@ from gateways.base import (
 from orders.lifecycle.declaration import Authority, Lifecycle
 from orders.lifecycle.reasons import Reason
 from orders.lifecycle.transition import flag, note_provider_status, transition
+from orders.masking import masked
 from orders.models import StatusChange
 from orders.polling.schedule import note_check
 
@@ -108,7 +109,8 @@ class Followed:
                 subject.provider_status = result.provider_status or subject.provider_status
             else:
                 log.info("%s %s: submit answer claims %r; not trusted", self.lifecycle.kind,
-                         self._reference(subject), result.provider_status)  # fmt: skip
+                         masked(self._reference(subject)),
+                         masked(result.provider_status))  # fmt: skip
                 reason = Reason("submit_claim", {"claimed": result.provider_status})
             subject.next_check_at = timezone.now() + first_check()
             subject.last_error = ""
@@ -127,7 +129,7 @@ class Followed:
                        reason=reason, failure=reason, raw=raw)  # fmt: skip
 
     def _unknown(self, pk: int, error: GatewayError) -> None:
-        log.warning("%s %s: submit outcome unknown: %s", self.lifecycle.kind, pk, error)
+        log.warning("%s %s: submit outcome unknown: %s", self.lifecycle.kind, pk, masked(error))
         with transaction.atomic():
             subject = self._lock(pk)
             subject.last_error = str(error)[:500]
@@ -200,7 +202,7 @@ class Followed:
             else:
                 self._flag(pk, Reason("lost"))
         else:
-            log.warning("%s %s: status check failed: %s", self.lifecycle.kind, pk, error)
+            log.warning("%s %s: status check failed: %s", self.lifecycle.kind, pk, masked(error))
         with transaction.atomic():
             subject = self._lock(pk)
             self._count_check(subject, error=str(error))
@@ -221,7 +223,7 @@ class Followed:
         )
         if claimed == 1:
             log.warning("%s %s: sending again under the same reference", self.lifecycle.kind,
-                        self._reference(subject))  # fmt: skip
+                        masked(self._reference(subject)))  # fmt: skip
             subject.refresh_from_db()
             self.send(subject, first_attempt=False)
         return self.model.objects.get(pk=subject.pk)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from gateways.base import GatewayError, Status
 from orders.cashin.provider import CASHIN_FOLLOWED
 from orders.lifecycle.following import ACCEPTED, Followed
+from orders.masking import masked
 from orders.payin.provider import PAYIN_FOLLOWED
 from orders.polling.overdue import flag_overdue_orders
 from orders.polling.schedule import next_check_time
@@ -172,7 +173,7 @@ def _safely(function, *args, **kwargs) -> None:
     try:
         function(*args, **kwargs)
     except Exception:
-        log.exception("sweep: %s%s failed", function.__name__, args)
+        log.exception("sweep: %s%s failed", function.__name__, masked(args))
 
 
 def _chunks(ids: list[int]):
