@@ -1,7 +1,8 @@
 """Reading API input: a JSON object body and query parameters, or a 422 with field messages.
 
 Nothing the client sends reaches a service before its type is checked here, so no input
-(bad JSON, wrong types, control characters, floats, huge numbers) can become a 500.
+(bad JSON, wrong types, control characters, exponents, huge numbers) can become a 500. JSON
+numbers are read as Decimal, exactly as written, never through float.
 """
 
 import base64
@@ -9,6 +10,7 @@ import binascii
 import json
 import unicodedata
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
@@ -16,11 +18,21 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from orders.api.errors import invalid
+from orders.errors import InvalidAmount
+from orders.numbers import decimal_from_json, normalize_amount
 
 
 def json_object(request) -> dict:
+    """The body as a dict; its numbers as Decimal (500.50 → Decimal('500.50')), NaN and
+    Infinity as Decimal NaN / Infinity and exponent numbers (5e2) marked, for the field's
+    parser to refuse with a message."""
     try:
-        body = json.loads(request.body or b"")
+        body = json.loads(
+            request.body or b"",
+            parse_float=decimal_from_json,
+            parse_int=decimal_from_json,
+            parse_constant=Decimal,
+        )
     except RequestDataTooBig:
         raise invalid({}, _("The body is too large.")) from None
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
@@ -55,19 +67,21 @@ class Fields:
             self.error(name, _("This field is required."))
         return value
 
-    def amount(self, name: str = "amount"):
-        """A string ("500.50") or a whole number; floats are refused (they lose poisha)."""
+    def amount(self, name: str = "amount") -> Decimal | None:
+        """The amount as Decimal with two decimals, from a JSON number (500.50) or a string
+        ("500.50", "1,000.50", "৫০০"); the rules are orders.numbers.normalize_amount's."""
         value = self.data.get(name)
         if value is None:
             self.error(name, _("This field is required."))
             return None
-        if isinstance(value, bool | float) or not isinstance(value, str | int):
-            self.error(name, _('Send the amount as a string like "500.50" or a whole number.'))
+        if isinstance(value, bool | list | dict):
+            self.error(name, _('Send the amount as a number or a string, e.g. 500.50 or "500.50".'))
             return None
-        if isinstance(value, str) and (len(value) > 40 or not is_printable(value)):
-            self.error(name, _("Enter the amount as a number, e.g. 500 or 500.50."))
+        try:
+            return normalize_amount(value)
+        except InvalidAmount as error:
+            self.error(name, error.message)
             return None
-        return value
 
     def done(self, *, known=()) -> None:
         """Raise the collected errors; with `known`, other fields are errors too (typos)."""

@@ -8,12 +8,16 @@ from orders.lifecycle.declaration import PAYIN as PAYIN_LIFECYCLE
 CASHIN_FINAL_NAMES = list(dict.fromkeys(s.public for s in CASHIN.states if s.final))
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9_.:/-]{1,64}$"
+# No pattern on the string: what the server accepts ("1,000.50", "৫০০") must match the schema.
 AMOUNT = {
-    "description": 'BDT, as a string with at most 2 decimals ("500.50") or a whole number. '
-    "JSON floats are refused (422).",
+    "description": "BDT, more than 0, whole or with at most 2 decimals (poisha): a JSON number "
+    '(500 or 500.50, read exactly, never as a float) or a string ("500.50", "1,000.50", '
+    '"৫০০.৫০"). Refused with 422 and the reason on amount: 3 or more decimals (500.500), '
+    "an exponent (5e2), NaN or Infinity, true or false, a comma other than between thousands "
+    "(12,50), digits other than 0–9 and ০–৯.",
     "oneOf": [
-        {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$"},
-        {"type": "integer", "minimum": 1},
+        {"type": "string", "minLength": 1, "example": "1,000.50"},
+        {"type": "number", "minimum": 0, "exclusiveMinimum": True, "example": 500.5},
     ],
     "example": "500.00",
 }
@@ -120,7 +124,8 @@ CASHIN_REQUEST = {
     "properties": {
         "receiver_number": {
             "type": "string",
-            "description": "bKash account: 01XXXXXXXXX, +8801… or 8801…",
+            "description": "bKash account: 01XXXXXXXXX, +8801… or 8801…, in digits 0–9 or "
+            "০–৯; spaces and dashes are ignored. Kept and sent as 11 digits 0–9.",
             "example": "01712345670",
         },
         "phone": {"type": "string", "description": "Another name for receiver_number."},
@@ -140,7 +145,12 @@ PAYIN_REQUEST = {
     "properties": {
         "amount": AMOUNT,
         "wallet_provider": {"type": "string", "enum": ["BKash", "Nagad"]},
-        "mobile_number": {"type": "string", "example": "01812345670"},
+        "mobile_number": {
+            "type": "string",
+            "description": "The payer's number: 01XXXXXXXXX, +8801… or 8801…, in digits 0–9 or "
+            "০–৯. Kept and sent as 11 digits 0–9.",
+            "example": "01812345670",
+        },
         "email": {"type": "string", "example": "payer@example.com"},
         "customer_name": {"type": "string", "example": "Rahim Uddin"},
         "external_id": {

@@ -126,11 +126,10 @@ def raw(number='"01712345670"', amount='"500"', ref='"F"') -> str:
 @pytest.mark.parametrize(
     ("raw", "field"),
     [
-        (raw(amount="500.5"), "amount"),
-        (raw(amount="500.0"), "amount"),
+        (raw(amount="500.505"), "amount"),  # JSON numbers are read exactly: 3 decimals
         (raw(amount="true"), "amount"),
         (raw(amount='"1e30"'), "amount"),
-        (raw(amount="9" * 5000), None),  # past Python's int-parsing limit
+        (raw(amount="9" * 5000), "amount"),  # past Python's int-parsing limit
         (raw(amount="1" + "0" * 40), "amount"),
         (raw(amount='"500.555"'), "amount"),
         (raw(amount='"NaN"'), "amount"),
@@ -139,7 +138,7 @@ def raw(number='"01712345670"', amount='"500"', ref='"F"') -> str:
         (raw(amount='"5"'), "amount"),  # under the minimum
         (raw(number="1712345670"), "receiver_number"),
         (raw()[:-1] + ', "phone": null}', "phone"),  # null is not a string (found by schemathesis)
-        (raw(number='"০১৭১২৩৪৫৬৭০"'), "receiver_number"),
+        (raw(number='"٠١٧١٢٣٤٥٦٧٠"'), "receiver_number"),  # Arabic-Indic digits
         (raw(ref='"ref\\u0000"'), "client_reference"),
         (raw(ref='"রেফ"'), "client_reference"),
         (raw(ref='{"a": 1}'), "client_reference"),
