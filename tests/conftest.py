@@ -6,6 +6,8 @@ providers' base URL, so gateways built from settings talk to it.
 """
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from gateways.sandbox.testing import start_sandbox_thread
 
@@ -16,6 +18,15 @@ SANDBOX_TEST_CONFIG = {"final_after": 0.6, "submit_hang_seconds": 3.0}
 def fast_password_hashing(settings):
     """Full-strength hashing costs ~0.5 s per login or user; tests need no such strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request with a Bangla cookie leaves Bangla
+    active in the thread (LocaleMiddleware does not switch back)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

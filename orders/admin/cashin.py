@@ -17,6 +17,7 @@ from orders.cashin.staff import cashin_resolve_by_staff, cashin_set_attention
 from orders.errors import OrderError
 from orders.localtime import local_text
 from orders.models import CashInOrder, OrderStatus, StatusChange
+from orders.numbers import without_country_code
 from orders.polling.overdue import overdue_q
 
 # The provider's documented Cash In statuses (a DISTINCT over a million rows would be slow).
@@ -29,7 +30,7 @@ PROVIDER_STATUSES = [
     "failed",
     "refunded",
 ]
-PHONE_LIKE = re.compile(r"\+?[\d\s-]+")
+PHONE_LIKE = re.compile(r"\+?[0-9০-৯\s-]+")
 
 
 def attention_q() -> Q:
@@ -173,7 +174,7 @@ class CashInOrderAdmin(LargeTableAdmin):
             return queryset, False
         found = Q(client_reference=term) | Q(order_number=term)
         if PHONE_LIKE.fullmatch(term):
-            found |= Q(receiver_number__startswith=receiver_prefix(term))
+            found |= Q(receiver_number__startswith=without_country_code(term))
         return queryset.filter(found), False
 
     def get_urls(self):
@@ -291,15 +292,6 @@ class CashInOrderAdmin(LargeTableAdmin):
             "return_to": request.POST.get("_return", ""),
         }
         return TemplateResponse(request, "admin/orders/confirm_with_reason.html", context)
-
-
-def receiver_prefix(term: str) -> str:
-    digits = re.sub(r"[\s-]", "", term)
-    if digits.startswith("+880"):
-        return digits[3:]
-    if digits.startswith("880"):
-        return digits[2:]
-    return digits
 
 
 def describe(order: CashInOrder) -> str:

@@ -61,6 +61,7 @@ def test_search_finds_exact_reference_order_number_and_receiver_prefix(staff_cli
     assert listed_references(staff_client.get(url, {"q": "+880189999"})) == [
         by_phone.client_reference
     ]
+    assert listed_references(staff_client.get(url, {"q": "০১৮৯৯৯"})) == [by_phone.client_reference]
     # No substring search: part of a reference finds nothing (and no '%term%' scan is run).
     with CaptureQueriesContext(connection) as queries:
         assert listed_references(staff_client.get(url, {"q": "261124"})) == []

@@ -115,8 +115,8 @@ def test_payin_bad_fields_are_422_per_field(api, sandbox):
     assert sandbox.stats()["payin_submits"] == {}
 
 
-def test_payin_float_amount_is_422(api, sandbox):
-    response = api.post("/payins", {"amount": 1500.5, "wallet_provider": "BKash",
+def test_payin_amount_with_three_decimals_is_422(api, sandbox):
+    response = api.post("/payins", {"amount": 1500.505, "wallet_provider": "BKash",
                                     "mobile_number": "01812345670", "email": "p@example.com",
                                     "customer_name": "Rahim"})  # fmt: skip
     assert response.status_code == 422
