@@ -15,6 +15,7 @@ from orders.lifecycle.declaration import CASHIN
 from orders.masking import MaskNumbersFilter, masked
 from orders.models import CashInOrder, PayIn
 from orders.payin.create import payin_create
+from orders.polling.sweep import sweep_once
 from tests.orders.conftest import sweep_until
 
 FULL_NUMBER = re.compile(r"(?<!\d)(?:\+?88)?01\d{9}(?!\d)")
@@ -51,13 +52,16 @@ def test_a_full_order_life_logs_no_full_number(sandbox, reseller, fast_polling, 
         customer_name="Test Payer",
     )
 
-    def all_final() -> bool:
-        statuses = CashInOrder.objects.filter(pk__in=[o.pk for o in orders]).values_list(
-            "status", flat=True
-        )
-        return not set(statuses) & set(OPEN) and PayIn.objects.get(pk=payin.pk).is_final
+    def settled() -> bool:
+        """Every order final or flagged for a person (a fault can leave one unknown)."""
+        mine = CashInOrder.objects.filter(pk__in=[o.pk for o in orders])
+        still_open = mine.filter(status__in=OPEN, needs_attention=False)
+        return not still_open.exists() and PayIn.objects.get(pk=payin.pk).is_final
 
-    sweep_until(all_final, timeout=20)
+    for _ in range(3):
+        sweep_once()  # some checks meet the faults
+    sandbox.configure(error_rate=0.0)
+    sweep_until(settled, timeout=20)
 
     assert caplog.records, "the life was logged"
     assert full_numbers(caplog) == []
