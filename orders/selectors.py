@@ -4,55 +4,30 @@ Lists use keyset pagination on (created_at, id), newest first, so a page costs t
 millionth row as on the first and no COUNT(*) is ever run.
 """
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from orders.cursors import decode_cursor, encode_cursor
 from orders.errors import InvalidReceiver
 from orders.lifecycle.declaration import CASHIN
 from orders.lifecycle.reasons import render
 from orders.localtime import day_start
 from orders.models import CashInOrder, LedgerEntry, PayIn, Reseller
 from orders.numbers import normalize_mobile_number
-from orders.querystring import parse_id, parse_ids
+from orders.querystring import parse_ids
 
 PAGE_SIZE = 50
 STATUS_ORDER = {status: i for i, status in enumerate(CASHIN.values)}
 LIVE_LIMIT = 100  # ids one live-status request may ask about
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # --- Keyset pagination -----------------------------------------------------------------------
-
-
-def encode_cursor(created_at: datetime, pk: int) -> str:
-    micros = (created_at - EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{pk}"
-
-
-_CURSOR = re.compile(r"(-?[0-9]{1,18})\.([0-9]{1,19})")
-CURSOR_FIRST, CURSOR_LAST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2101, 1, 1, tzinfo=UTC)
-
-
-def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
-    """(created_at, id) from a cursor; None (the first page) for anything else, such as a
-    time outside 2000..2100 or an id past a signed 64-bit integer."""
-    match = _CURSOR.fullmatch(raw or "")
-    if not match or parse_id(match[2]) is None:
-        return None
-    try:
-        at = EPOCH + timedelta(microseconds=int(match[1]))
-    except OverflowError:
-        return None
-    if not CURSOR_FIRST <= at <= CURSOR_LAST:
-        return None
-    return at, int(match[2])
 
 
 @dataclass

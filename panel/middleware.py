@@ -1,6 +1,7 @@
 """Requests refused before any view runs."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from orders.querystring import has_nul
 
@@ -14,5 +15,8 @@ class RefuseNulInQueryString:
 
     def __call__(self, request):
         if has_nul(request):
-            return HttpResponseBadRequest("NUL is not allowed in a query string.")
+            message = _("NUL is not allowed in a query string.")
+            if request.path.startswith("/api/"):  # the API answers JSON, whatever goes wrong
+                return JsonResponse({"message": message, "code": "bad_query_string"}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)

@@ -5,8 +5,6 @@ Nothing the client sends reaches a service before its type is checked here, so n
 numbers are read as Decimal, exactly as written, never through float.
 """
 
-import base64
-import binascii
 import json
 import unicodedata
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from orders.api.errors import invalid
+from orders.cursors import decode_cursor
 from orders.errors import InvalidAmount
 from orders.numbers import decimal_from_json, normalize_amount
 
@@ -134,26 +133,14 @@ def query_int(request, name: str, *, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
-# --- Cursor: opaque to clients, base64 of [created_at ISO, id] -------------------------------
+# --- Cursor: orders.cursors' format, opaque to clients ----------------------------------------
 
 
-def encode_cursor(created_at: datetime, pk: int) -> str:
-    raw = json.dumps([created_at.isoformat(), pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(request, name: str = "cursor") -> tuple[datetime, int] | None:
+def cursor_param(request, name: str = "cursor") -> str | None:
+    """The cursor as given, once it is known to be one of ours; a 422 otherwise."""
     raw = request.GET.get(name)
     if not raw:
         return None
-    try:
-        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-        moment_text, pk = json.loads(text)
-        moment = parse_datetime(moment_text)
-        if moment is None or not isinstance(pk, int) or isinstance(pk, bool):
-            raise ValueError(raw)
-        if not -(2**63) <= pk < 2**63:
-            raise ValueError(raw)
-        return as_utc(moment), pk
-    except (ValueError, TypeError, OverflowError, binascii.Error, RecursionError):
-        raise invalid({name: [_("This cursor is not valid; use next_cursor as given.")]}) from None
+    if decode_cursor(raw) is None:
+        raise invalid({name: [_("This cursor is not valid; use next_cursor as given.")]})
+    return raw

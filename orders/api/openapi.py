@@ -38,6 +38,7 @@ def _json(schema_name: str, description: str) -> dict:
 
 
 COMMON_ERRORS = {
+    "400": _json("Error", "The query string holds a NUL character."),
     "401": _json("Error", "No API key, or a revoked or unknown one."),
     "403": _json("Error", "The reseller account is suspended."),
     "405": _json("Error", "Method not allowed."),

@@ -1,11 +1,10 @@
 """Reads for the API: a reseller's own orders and PayIns, never another's."""
 
-from django.db.models import Q
-
 from orders.api.errors import not_found
-from orders.api.inputs import encode_cursor, is_printable
+from orders.api.inputs import is_printable
 from orders.api.serialize import ORDER_STATUS_FILTER
 from orders.models import CashInOrder, PayIn, Reseller
+from orders.selectors import keyset_page
 
 
 def reseller_order(*, reseller: Reseller, client_reference: str) -> CashInOrder:
@@ -38,11 +37,5 @@ def orders_page(*, reseller: Reseller, status=None, since=None, cursor=None, lim
         orders = orders.filter(status__in=ORDER_STATUS_FILTER[status])
     if since:
         orders = orders.filter(created_at__gte=since)
-    if cursor:
-        moment, pk = cursor
-        orders = orders.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
-    page = list(orders[: limit + 1])
-    if len(page) <= limit:
-        return page, None
-    page = page[:limit]
-    return page, encode_cursor(page[-1].created_at, page[-1].pk)
+    page = keyset_page(orders, after=cursor, before=None, size=limit)
+    return page.rows, page.next_cursor

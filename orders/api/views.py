@@ -6,7 +6,7 @@ from orders.api.auth import api_endpoint
 from orders.api.errors import from_order_error, invalid, not_found
 from orders.api.inputs import (
     Fields,
-    decode_cursor,
+    cursor_param,
     json_object,
     query_choice,
     query_datetime,
@@ -60,7 +60,7 @@ def order_list(request):
         reseller=request.reseller,
         status=query_choice(request, "status", list(ORDER_STATUS_FILTER)),
         since=query_datetime(request, "since"),
-        cursor=decode_cursor(request),
+        cursor=cursor_param(request),
         limit=query_int(request, "limit", default=50, low=1, high=200),
     )
     return JsonResponse({"results": [order_json(o) for o in orders], "next_cursor": next_cursor})

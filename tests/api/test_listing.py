@@ -60,12 +60,27 @@ def test_bad_query_parameters_are_422(api):
         {"since": "0001-01-01T00:00:00+14:00"},
         {"cursor": "not-a-cursor"},
         {"cursor": "WzEsMl0"},  # valid base64 of [1,2]
+        {"cursor": "99999999999999999999.1"},
+        {"cursor": "1764000000000000.99999999999999999999999"},
         {"limit": "0"},
         {"limit": "1e3"},
     ):
         response = api.get("/orders", params)
         assert response.status_code == 422, params
         assert response.json()["errors"]
+
+
+def test_a_nul_in_the_query_string_is_a_json_400(api):
+    response = api.get("/orders", {"status": "pending\x00"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_query_string"
+
+
+def test_an_api_cursor_has_the_pages_format(api, reseller):
+    orders = [CashInOrderFactory(reseller=reseller) for _ in range(3)]
+    first = api.get("/orders", {"limit": "2"}).json()
+    micros, pk = first["next_cursor"].split(".")
+    assert int(pk) == orders[1].pk and micros.isdigit()
 
 
 def test_balance(api):
