@@ -34,6 +34,38 @@ def sweep_until(predicate, *, timeout: float = 8.0, pause: float = 0.1):
     raise AssertionError("condition not reached by sweeping")
 
 
+def submit(reseller, last_digit: int, amount="500"):
+    """A Cash In whose sandbox outcome is chosen by the receiver's last digit (README)."""
+    from orders.cashin.submit import cashin_submit
+
+    number = f"0171234567{last_digit}"
+    return cashin_submit(reseller=reseller, receiver_number=number, amount=amount).order
+
+
+def create_payin(reseller, last_digit: int, amount="1000"):
+    """A PayIn whose sandbox outcome is chosen by the payer number's last digit (README)."""
+    from orders.payin.create import payin_create
+
+    return payin_create(
+        reseller=reseller,
+        amount=amount,
+        wallet_provider="BKash",
+        mobile_number=f"0187245678{last_digit}",
+        email="payer@example.com",
+        customer_name="Test Payer",
+    )
+
+
+def balance(reseller) -> Decimal:
+    return Reseller.objects.values_list("balance", flat=True).get(pk=reseller.pk)
+
+
+def payin_status(payin) -> str:
+    from orders.models import PayIn
+
+    return PayIn.objects.values_list("status", flat=True).get(pk=payin.pk)
+
+
 def order_status(order) -> str:
     return CashInOrder.objects.values_list("status", flat=True).get(pk=order.pk)
 

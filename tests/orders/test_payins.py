@@ -10,29 +10,16 @@ from orders.payin.create import payin_create
 from orders.payin.provider import payin_check_now
 from orders.polling.sweep import sweep_once
 from orders.tasks import check_payin_task
-from tests.orders.conftest import assert_ledger_consistent, sweep_until
+from tests.orders.conftest import (
+    assert_ledger_consistent,
+    balance,
+    create_payin,
+    payin_status,
+    sweep_until,
+)
 
 CREDIT = LedgerEntry.Kind.PAYIN_CREDIT
 REVERSAL = LedgerEntry.Kind.PAYIN_REVERSAL
-
-
-def create(reseller, last_digit: int, amount="1000"):
-    return payin_create(
-        reseller=reseller,
-        amount=amount,
-        wallet_provider="BKash",
-        mobile_number=f"0187245678{last_digit}",
-        email="payer@example.com",
-        customer_name="Test Payer",
-    )
-
-
-def payin_status(payin) -> str:
-    return PayIn.objects.values_list("status", flat=True).get(pk=payin.pk)
-
-
-def balance(reseller) -> Decimal:
-    return Reseller.objects.values_list("balance", flat=True).get(pk=reseller.pk)
 
 
 def credits(payin, kind=CREDIT) -> int:
@@ -40,7 +27,7 @@ def credits(payin, kind=CREDIT) -> int:
 
 
 def test_new_payin_waits_for_payment_and_shows_the_link(sandbox, reseller):
-    payin = create(reseller, 0)
+    payin = create_payin(reseller, 0)
 
     assert payin.status == PayInStatus.PENDING
     assert payin.provider_id
@@ -49,7 +36,7 @@ def test_new_payin_waits_for_payment_and_shows_the_link(sandbox, reseller):
 
 
 def test_successful_payin_credits_exactly_once(sandbox, reseller, fast_polling):
-    payin = create(reseller, 0)
+    payin = create_payin(reseller, 0)
 
     sweep_until(lambda: payin_status(payin) == PayInStatus.SUCCESS)
     for _ in range(3):
@@ -66,7 +53,7 @@ def test_successful_payin_credits_exactly_once(sandbox, reseller, fast_polling):
     [(1, PayInStatus.FAILED), (2, PayInStatus.EXPIRED), (4, PayInStatus.CANCELED)],
 )
 def test_unpaid_payins_end_without_credit(sandbox, reseller, fast_polling, digit, final):
-    payin = create(reseller, digit)
+    payin = create_payin(reseller, digit)
 
     sweep_until(lambda: payin_status(payin) == final)
 
@@ -75,7 +62,7 @@ def test_unpaid_payins_end_without_credit(sandbox, reseller, fast_polling, digit
 
 
 def test_success_then_refund_reverses_the_credit_once(sandbox, reseller, fast_polling):
-    payin = create(reseller, 3)
+    payin = create_payin(reseller, 3)
 
     sweep_until(lambda: payin_status(payin) == PayInStatus.REFUNDED, timeout=10)
     payin_check_now(payin_id=payin.pk)
@@ -88,7 +75,7 @@ def test_success_then_refund_reverses_the_credit_once(sandbox, reseller, fast_po
 def test_refund_the_balance_cannot_cover_is_flagged_not_overdrawn(sandbox, reseller, fast_polling):
     from orders.wallet.ledger import staff_adjust_balance
 
-    payin = create(reseller, 3)
+    payin = create_payin(reseller, 3)
     sweep_until(lambda: payin_status(payin) == PayInStatus.SUCCESS)
     staff_adjust_balance(
         reseller_id=reseller.pk, amount=Decimal("-10500"), staff_user=None, reason="spent"
@@ -127,12 +114,12 @@ def test_suspended_reseller_cannot_add_funds(sandbox, reseller):
     Reseller.objects.filter(pk=reseller.pk).update(state=Reseller.State.SUSPENDED)
     reseller.refresh_from_db()
     with pytest.raises(ResellerSuspended):
-        create(reseller, 0)
+        create_payin(reseller, 0)
 
 
 def test_unknown_create_outcome_is_resolved_by_external_id(sandbox, reseller, fast_polling):
     sandbox.configure(malformed_rate=1.0)
-    payin = create(reseller, 0)
+    payin = create_payin(reseller, 0)
     assert payin.status == PayInStatus.CREATING
     sandbox.configure(malformed_rate=0.0)
 

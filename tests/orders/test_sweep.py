@@ -5,23 +5,20 @@ from decimal import Decimal
 import pytest
 
 from orders.cashin.provider import cashin_check_now
-from orders.cashin.submit import cashin_submit
-from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
+from orders.models import CashInOrder, LedgerEntry, OrderStatus
 from orders.polling.schedule import backoff_seconds
 from orders.polling.sweep import sweep_once
 from tests.factories import CashInOrderFactory
-from tests.orders.conftest import assert_ledger_consistent, entries, order_status, sweep_until
+from tests.orders.conftest import (
+    assert_ledger_consistent,
+    balance,
+    entries,
+    order_status,
+    submit,
+    sweep_until,
+)
 
 REFUND = LedgerEntry.Kind.ORDER_REFUND
-
-
-def submit(reseller, last_digit: int, amount="500"):
-    number = f"0171234567{last_digit}"
-    return cashin_submit(reseller=reseller, receiver_number=number, amount=amount).order
-
-
-def balance(reseller) -> Decimal:
-    return Reseller.objects.values_list("balance", flat=True).get(pk=reseller.pk)
 
 
 def test_successful_order_completes_and_keeps_the_debit(sandbox, reseller, fast_polling):

@@ -3,36 +3,19 @@ and no answer can keep an order from its final status."""
 
 from decimal import Decimal
 
-from orders.cashin.submit import cashin_submit
-from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayIn, PayInStatus, Reseller
-from orders.payin.create import payin_create
-from tests.orders.conftest import assert_ledger_consistent, entries, order_status, sweep_until
+from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayIn, PayInStatus
+from tests.orders.conftest import (
+    assert_ledger_consistent,
+    balance,
+    create_payin,
+    entries,
+    order_status,
+    payin_status,
+    submit,
+    sweep_until,
+)
 
 REFUND = LedgerEntry.Kind.ORDER_REFUND
-
-
-def submit(reseller, last_digit: int):
-    number = f"0171234567{last_digit}"
-    return cashin_submit(reseller=reseller, receiver_number=number, amount="500").order
-
-
-def create_payin(reseller, last_digit: int, amount="1000"):
-    return payin_create(
-        reseller=reseller,
-        amount=amount,
-        wallet_provider="Nagad",
-        mobile_number=f"0187245678{last_digit}",
-        email="payer@example.com",
-        customer_name="Test Payer",
-    )
-
-
-def payin_status(payin) -> str:
-    return PayIn.objects.values_list("status", flat=True).get(pk=payin.pk)
-
-
-def balance(reseller) -> Decimal:
-    return Reseller.objects.values_list("balance", flat=True).get(pk=reseller.pk)
 
 
 def test_a_submit_claiming_success_then_a_failed_status_ends_failed_and_refunded_once(
