@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from orders.api.webhooks import WebhookSettingsError, check_callback_url
+from orders.api.callback_urls import WebhookSettingsError, check_callback_url
 from orders.numbers import CENT
 
 
