@@ -14,7 +14,7 @@ class CashInFollowed(Followed):
     model = CashInOrder
     lifecycle = CASHIN
     reference_field = "client_reference"
-    sweep_compared = ("provider_status", "job_status", "transaction_status")
+    sweep_compared = ("provider_status", "job_status", "transaction_status", "order_number")
 
     def gateway(self):
         return get_cashin_gateway()

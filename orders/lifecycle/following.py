@@ -20,8 +20,9 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gateways.base import (
     ConfigurationError,
@@ -33,7 +34,7 @@ from gateways.base import (
 )
 from orders.lifecycle.declaration import Authority, Lifecycle
 from orders.lifecycle.reasons import Reason
-from orders.lifecycle.transition import flag, note_provider_status, transition
+from orders.lifecycle.transition import flag, note_provider_status, transition, unflag
 from orders.masking import masked
 from orders.models import StatusChange
 from orders.polling.schedule import note_check
@@ -72,6 +73,10 @@ class Followed:
     def failure(self, result, target: str) -> Reason | None:
         return None
 
+    def refuse(self, subject, result, target: str) -> Reason | None:
+        """Why this answer must not move the subject (staff are asked instead), or None."""
+        return None
+
     # --- Sending -----------------------------------------------------------------------------
 
     def send(self, subject, *, first_attempt: bool = True, **extra) -> None:
@@ -104,6 +109,9 @@ class Followed:
             subject = self._lock(pk)
             self.copy_references(subject, result)
             claimed = self.lifecycle.from_gateway[result.status]
+            if self.lifecycle[subject.status].final:  # a late answer (a resubmit's, say)
+                self._late_submit_answer(subject, claimed, result)
+                return
             reason = None
             if claimed == ACCEPTED:  # a final word here is only a claim: not shown as the state
                 subject.provider_status = result.provider_status or subject.provider_status
@@ -120,10 +128,25 @@ class Followed:
             else:
                 subject.save()
 
+    def _late_submit_answer(self, subject, claimed: str, result) -> None:
+        """Only the references: a final row never moves on a submit answer; a claim that
+        disagrees with it is for staff to look at."""
+        if claimed != subject.status and claimed != ACCEPTED:
+            reason = Reason("contradiction", {"new": result.provider_status, "old": subject.status})
+            flag(subject, reason, source=Source.SUBMIT, raw=result.raw,
+                 provider_status=result.provider_status)  # fmt: skip
+        subject.save()
+
     def _end_unsent(self, pk: int, target: str, reason: Reason, raw=None) -> None:
+        """Refused, or never sent: the end, but only of a first attempt. Once a resubmit was
+        claimed, a late refusal of the first request says nothing of the second: staff look."""
         with transaction.atomic():
             subject = self._lock(pk)
             if subject.status != self.lifecycle.initial.value:
+                return
+            if subject.resubmit_count:
+                flag(subject, Reason("resubmit_rejected", {"text": str(reason)}),
+                     source=Source.SUBMIT)  # fmt: skip
                 return
             transition(subject, target, by=Authority.SUBMIT, source=Source.SUBMIT,
                        reason=reason, failure=reason, raw=raw)  # fmt: skip
@@ -148,7 +171,7 @@ class Followed:
         try:
             with transaction.atomic():
                 return self._apply_status(self._lock(pk), result, source, staff_user)
-        except (DatabaseError, ValueError, TypeError, OverflowError) as error:
+        except (DataError, IntegrityError, OverflowError) as error:
             log.exception("%s %s: answer could not be applied", self.lifecycle.kind, pk)
             with transaction.atomic():
                 subject = self._lock(pk)
@@ -161,6 +184,14 @@ class Followed:
     def _apply_status(self, subject, result, source, staff_user):
         target = self.lifecycle.from_gateway[result.status]
         current = subject.status
+        if subject.attention_code == "cannot_apply":  # this answer could be stored
+            unflag(subject, source=Source.PROVIDER, note=_("A later answer could be applied."))
+        if target != current and (refusal := self.refuse(subject, result, target)):
+            flag(subject, refusal, source=Source.PROVIDER, raw=result.raw,
+                 provider_status=result.provider_status)  # fmt: skip
+            self._count_check(subject, error="")
+            subject.save()
+            return subject
         if target != current and not self.lifecycle.allows(current, target, Authority.STATUS_API):
             if self.lifecycle[current].final:
                 reason = Reason("contradiction", {"new": result.provider_status, "old": current})
@@ -258,7 +289,8 @@ class Followed:
         now = timezone.now()
         state = self.lifecycle[subject.status]
         recently_final = subject.completed_at and now - subject.completed_at < FINAL_WATCH
-        watching = not state.final or bool(state.watched and recently_final)
+        reversal_owed = subject.attention_code == "reversal_uncovered"
+        watching = not state.final or bool(state.watched and (recently_final or reversal_owed))
         note_check(subject, error=error, keep_watching=watching, now=now)
 
 

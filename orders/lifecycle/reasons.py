@@ -29,6 +29,9 @@ MESSAGES = {
         "The provider refunded this PayIn but the balance cannot cover the %(amount)s reversal."
     ),
     "cannot_apply": _("A provider answer could not be applied: %(text)s"),
+    "amount_mismatch": _(
+        "The provider reports %(paid)s paid where %(asked)s was asked: nothing was credited."
+    ),
     "submit_claim": _("The submit answer claimed '%(claimed)s'; waiting for the status API."),
     # Staff's own words, and text from before reasons had codes
     "staff": _("%(text)s"),

@@ -17,6 +17,7 @@ class PayInFollowed(Followed):
     model = PayIn
     lifecycle = PAYIN
     reference_field = "external_id"
+    sweep_compared = ("provider_status", "payment_link")
 
     def gateway(self):
         return get_payin_gateway()
@@ -48,6 +49,18 @@ class PayInFollowed(Followed):
 
     def failure(self, result: PayInResult, target: str) -> Reason | None:
         return Reason("provider_failed") if target == "failed" else None
+
+    def refuse(self, payin: PayIn, result: PayInResult, target: str) -> Reason | None:
+        """A success for another amount or currency than we asked for credits nothing."""
+        if target != "success":
+            return None
+        amount_differs = result.amount is not None and result.amount != payin.amount
+        if amount_differs or (result.currency or "BDT") != "BDT":
+            return Reason("amount_mismatch", {
+                "paid": f"{result.amount} {result.currency}",
+                "asked": f"{payin.amount:.2f} BDT",
+            })  # fmt: skip
+        return None
 
 
 PAYIN_FOLLOWED = PayInFollowed()

@@ -140,7 +140,7 @@ def _unchanged(followed: Followed, row: dict, answer) -> bool:
     return (
         row["status"] == ACCEPTED
         and answer.status is Status.PENDING
-        and all((getattr(answer, f) or "") == row[f] for f in followed.sweep_compared)
+        and all((getattr(answer, f) or "") == (row[f] or "") for f in followed.sweep_compared)
     )
 
 
@@ -149,7 +149,8 @@ def reschedule(model, groups: dict[tuple[int, str], list[int]]) -> None:
     now = timezone.now()
     for (check_count, error), ids in groups.items():
         for chunk in _chunks(ids):
-            model.objects.filter(pk__in=chunk).update(
+            # A row another worker or a "check now" changed meanwhile is left to that change.
+            model.objects.filter(pk__in=chunk, status=ACCEPTED, check_count=check_count).update(
                 check_count=check_count + 1,
                 last_checked_at=now,
                 last_error=error,

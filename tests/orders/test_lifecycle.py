@@ -134,7 +134,9 @@ def test_an_answer_that_cannot_be_stored_flags_the_order_and_polling_goes_on(ord
     cashin_apply_result(
         order_id=order.pk, result=cashin_answer(order, Status.SUCCESS, "x"), source="worker"
     )
-    assert CashInOrder.objects.get(pk=order.pk).status == OrderStatus.SUCCESS
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUCCESS
+    assert not order.needs_attention  # the flag goes with the first answer that fits
 
 
 def test_a_contradicted_final_status_is_flagged_once_and_never_obeyed(order):
@@ -218,3 +220,73 @@ def test_the_readme_shows_the_declared_lifecycle_tables():
     start = readme.index("<!-- lifecycle tables: generated -->")
     end = readme.index("<!-- end of lifecycle tables -->")
     assert readme[start:end].split("-->", 1)[1].strip() == all_tables()
+
+
+# --- Review findings -------------------------------------------------------------------------
+
+
+def test_a_payin_success_for_another_amount_credits_nothing_and_is_flagged(db):
+    payin = PayInFactory(reseller=ResellerFactory(), amount=Decimal("1000.00"))
+    paid_less = PayInResult(Status.SUCCESS, payin.external_id, "success", amount=Decimal("10"))
+
+    payin_apply_result(payin_id=payin.pk, result=paid_less, source="worker")
+
+    payin.refresh_from_db()
+    assert payin.status == PayInStatus.PENDING and payin.attention_code == "amount_mismatch"
+    assert not LedgerEntry.objects.filter(payin=payin, kind=CREDIT).exists()
+
+
+def test_a_late_refusal_of_the_first_request_after_a_resubmit_refunds_nothing(sandbox, db):
+    order = CashInOrderFactory(
+        reseller=ResellerFactory(balance=Decimal("1000")),
+        debited=True,
+        status="submitting",
+        receiver_number="01712345677",  # the sandbox refuses this number
+        resubmit_count=1,  # a resubmit is out: the provider may be creating the order
+    )
+
+    CASHIN_FOLLOWED.send(order, first_attempt=True)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTING and order.needs_attention
+    assert entries(order, REFUND) == 0
+
+
+def test_a_submit_answer_for_a_final_order_only_adds_references(order):
+    cashin_apply_result(
+        order_id=order.pk, result=cashin_answer(order, Status.SUCCESS, "successfull"), source="w"
+    )
+    late = cashin_answer(order, Status.FAILED, "failed", order_number="NICT-9")
+
+    CASHIN_FOLLOWED.apply_submit_answer(order.pk, late)
+
+    order.refresh_from_db()
+    assert (order.status, order.provider_status, order.order_number) == (
+        "success",
+        "successfull",
+        "NICT-9",
+    )
+    assert order.attention_code == "contradiction" and entries(order, REFUND) == 0
+
+
+def test_a_reversal_the_balance_cannot_cover_is_still_checked_after_a_day(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    payin = PayInFactory(reseller=ResellerFactory(), amount=Decimal("100.00"))
+    success = PayInResult(Status.SUCCESS, payin.external_id, "success")
+    payin_apply_result(payin_id=payin.pk, result=success, source="worker")
+    from orders.wallet.ledger import staff_adjust_balance
+
+    staff_adjust_balance(
+        reseller_id=payin.reseller_id, amount=Decimal("-100"), staff_user=None, reason="spent"
+    )
+    PayIn.objects.filter(pk=payin.pk).update(completed_at=timezone.now() - timedelta(days=2))
+    refunded = PayInResult(Status.REFUNDED, payin.external_id, "refunded")
+
+    payin_apply_result(payin_id=payin.pk, result=refunded, source="worker")
+
+    payin.refresh_from_db()
+    assert payin.status == PayInStatus.SUCCESS and payin.attention_code == "reversal_uncovered"
+    assert payin.next_check_at is not None  # asked again until the reversal can be made
