@@ -73,7 +73,11 @@ def dispatch_events(*, limit: int = BATCH) -> int:
         )
         for event in events:
             if event.order_id and urls.get(event.order.reseller_id):
-                _queue(event.order, event.event, urls[event.order.reseller_id])
+                try:
+                    with transaction.atomic():  # one bad event must not hold back the others
+                        _queue(event.order, event.event, urls[event.order.reseller_id])
+                except Exception:
+                    log.exception("outbox event %s (%s): no delivery made", event.pk, event.event)
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(handled_at=timezone.now())
     return len(events)
 
