@@ -21,8 +21,11 @@ def attention_text_to_code(apps, schema_editor):
 def code_to_attention_text(apps, schema_editor):
     for name in ("CashInOrder", "PayIn"):
         model = apps.get_model("orders", name)
-        for row in model.objects.exclude(attention_code="").only("pk", "attention_params"):
-            text = (row.attention_params or {}).get("text", "")
+        for row in model.objects.exclude(attention_code="").only(
+            "pk", "attention_code", "attention_params"
+        ):
+            params = row.attention_params or {}
+            text = params.get("text") or f"{row.attention_code} {params}".strip()
             model.objects.filter(pk=row.pk).update(attention_reason=text)
 
 
