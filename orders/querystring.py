@@ -13,7 +13,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-BIGINT_MAX = 2**63 - 1
+from gateways.base import BIGINT_MAX  # the database's bigint, which ids are
+
 DATE_MIN = date(2000, 1, 1)
 DATE_MAX = date(2100, 12, 31)
 _ID = re.compile(r"[0-9]{1,19}")

@@ -91,10 +91,6 @@ class Lifecycle:
         return [(s.value, s.label) for s in self.states]
 
     @property
-    def final_values(self) -> list[str]:
-        return [s.value for s in self.states if s.final]
-
-    @property
     def open_values(self) -> list[str]:
         return [s.value for s in self.states if not s.final]
 

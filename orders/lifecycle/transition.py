@@ -6,13 +6,13 @@ caller's transaction, on a row the caller has locked (select_for_update).
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gateways.wire import json_safe
 from orders.errors import InsufficientBalance, InvalidTransition
 from orders.lifecycle.declaration import Authority, Money
 from orders.lifecycle.guard import status_writes
@@ -184,14 +184,3 @@ def _history(
 
 def _subject_key(subject) -> dict:
     return {"order": subject} if isinstance(subject, CashInOrder) else {"payin": subject}
-
-
-def json_safe(raw):
-    """Whatever a gateway handed over, as data a JSONField can always store."""
-    if raw is None:
-        return None
-    try:
-        # PostgreSQL's jsonb refuses the NUL character, whatever its escaping.
-        return json.loads(json.dumps(raw, default=str).replace("\\u0000", ""))
-    except (TypeError, ValueError, RecursionError):
-        return {"unstorable": repr(raw)[:2000]}
