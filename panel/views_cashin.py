@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from orders import recent, selectors
 from orders.cashin import submit as cashin
 from orders.errors import OrderError
+from orders.localtime import local_text
 from panel.forms import CashInConfirmForm, CashInForm, OrderFilterForm, show_error
 from panel.templatetags.panel_tags import badge
-from panel.views_common import local_time, reseller_required, stream_csv, with_balance
+from panel.views_common import reseller_required, stream_csv, with_balance
 
 
 @reseller_required
@@ -111,7 +112,7 @@ def order_export(request):
     header = selectors.ORDER_EXPORT_FIELDS
     times = {"created_at", "completed_at"}
     rows = (
-        [local_time(row[key]) if key in times else row[key] for key in header]
+        [local_text(row[key]) if key in times else row[key] for key in header]
         for row in selectors.orders_for_export(orders)
     )
     return stream_csv("cashin-orders.csv", header, rows)

@@ -9,7 +9,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
-from orders.localtime import local_text
 from panel.templatetags.panel_tags import taka
 
 
@@ -72,7 +71,3 @@ def stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
     response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def local_time(value) -> str:
-    return local_text(value)

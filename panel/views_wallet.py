@@ -4,9 +4,10 @@ from django.shortcuts import redirect, render
 
 from orders import selectors
 from orders.errors import OrderError
+from orders.localtime import local_text
 from orders.payin import create as payins
 from panel.forms import DateRangeForm, PayInForm, show_error
-from panel.views_common import local_time, reseller_required, stream_csv, with_balance
+from panel.views_common import reseller_required, stream_csv, with_balance
 
 
 @reseller_required
@@ -26,7 +27,7 @@ def wallet_export(request):
     header = ["created_at", "kind", "amount", "balance_after", "order", "payin", "reason"]
     rows = (
         [
-            local_time(e.created_at),
+            local_text(e.created_at),
             e.get_kind_display(),
             e.amount,
             e.balance_after,

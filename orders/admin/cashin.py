@@ -91,11 +91,7 @@ class StatusChangeInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("at (Dhaka)"))
     def created_local(self, change: StatusChange) -> str:
-        return local_time(change.created_at)
-
-
-def local_time(moment) -> str:
-    return local_text(moment, empty="-")
+        return local_text(change.created_at, empty="-")
 
 
 @admin.register(CashInOrder)
@@ -202,7 +198,7 @@ class CashInOrderAdmin(LargeTableAdmin):
 
     @admin.display(description=gettext_lazy("created (Dhaka)"), ordering="created_at")
     def created(self, order: CashInOrder) -> str:
-        return local_time(order.created_at)
+        return local_text(order.created_at, empty="-")
 
     # --- Actions: each calls a service per order and reports what happened ---------------
 

@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.admin.cashin import StatusChangeInline, local_time
+from orders.admin.cashin import StatusChangeInline
 from orders.admin.common import MAX_CHECKS_PER_ACTION, LargeTableAdmin, ResellerUsernameFilter, taka
+from orders.localtime import local_text
 from orders.models import CashInOrder, LedgerEntry, PayIn
 from orders.payin.provider import payin_check_now
 
@@ -55,7 +56,7 @@ class PayInAdmin(LargeTableAdmin):
 
     @admin.display(description=gettext_lazy("created (Dhaka)"), ordering="created_at")
     def created(self, payin: PayIn) -> str:
-        return local_time(payin.created_at)
+        return local_text(payin.created_at, empty="-")
 
     @admin.action(description=gettext_lazy("Check status now"), permissions=["staff_action"])
     def check_now(self, request, queryset):
@@ -94,7 +95,7 @@ class LedgerEntryAdmin(LargeTableAdmin):
 
     @admin.display(description=gettext_lazy("at (Dhaka)"), ordering="created_at")
     def created(self, entry: LedgerEntry) -> str:
-        return local_time(entry.created_at)
+        return local_text(entry.created_at, empty="-")
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount")
     def amount_taka(self, entry: LedgerEntry) -> str:
