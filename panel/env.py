@@ -67,7 +67,7 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def database_from_url(url: str, base_dir) -> dict:
+def database_from_url(url: str, base_dir, pool_size: int = 0) -> dict:
     """Translate DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path) to Django."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
@@ -89,9 +89,34 @@ def database_from_url(url: str, base_dir) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            **_connection_lifetime(pool_size),
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite:///)"
     )
+
+
+def _connection_lifetime(pool_size: int) -> dict:
+    """A bounded pool per process, or one connection per request when the pool is off.
+
+    Never persistent connections without a pool: runserver opens a thread per request, and a
+    thread's persistent connection outlives the thread until PostgreSQL runs out of slots.
+    """
+    if pool_size == 0:
+        return {"CONN_MAX_AGE": 0}
+    return {
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": pool_size, "timeout": 10}},
+    }
+
+
+def cache_from_url(redis_url: str) -> dict:
+    """The cache shared by every process: Redis when REDIS_URL is set, else the database."""
+    if redis_url:
+        if urlparse(redis_url).scheme not in {"redis", "rediss", "unix"}:
+            raise ImproperlyConfigured(f"REDIS_URL {redis_url!r} is not a redis:// URL")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+
+
+CACHE_TABLE = "panel_cache"

@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from panel.env import (
+    cache_from_url,
     database_from_url,
     envbool,
     envdecimal,
@@ -80,7 +81,15 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(envstr("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)}
+DATABASES = {
+    "default": database_from_url(
+        envstr("DATABASE_URL", "sqlite:///db.sqlite3"),
+        BASE_DIR,
+        pool_size=envint("DB_POOL_SIZE", 8),
+    )
+}
+# Shared by all web and worker processes, so the API rate limit counts across all of them.
+CACHES = {"default": cache_from_url(envstr("REDIS_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

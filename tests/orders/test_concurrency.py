@@ -1,16 +1,13 @@
 """Races between requests, sweeps and workers: money moves exactly once (PostgreSQL)."""
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection, connections
+from django.db import connections
 
 from orders.cashin.provider import cashin_apply_result
 from orders.cashin.submit import cashin_submit
@@ -20,6 +17,7 @@ from orders.polling.sweep import sweep_once
 from orders.tasks import check_order_task
 from tests.factories import ResellerFactory
 from tests.orders.conftest import assert_ledger_consistent, entries, needs_postgres, order_status
+from tests.processes import start_manage
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -154,22 +152,12 @@ def test_a_worker_killed_mid_sweep_loses_nothing(sandbox, settings):
 
 
 def start_poll_once(provider_url: str, claim_seconds: float) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "NICTBD_BASE_URL": provider_url,
-        "TRUSTEDPAY_BASE_URL": provider_url,
-        "POLL_CLAIM_SECONDS": str(claim_seconds),
-        "DEBUG": "1",
-        "SECRET_KEY": django_settings.SECRET_KEY,
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "poll_orders", "--once"],
-        env=env,
-        cwd=django_settings.BASE_DIR,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return start_manage(
+        "poll_orders",
+        "--once",
+        NICTBD_BASE_URL=provider_url,
+        TRUSTEDPAY_BASE_URL=provider_url,
+        POLL_CLAIM_SECONDS=str(claim_seconds),
     )
 
 
