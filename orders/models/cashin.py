@@ -59,6 +59,7 @@ class CashInOrder(FollowedAtProvider):
             models.Index(
                 fields=["created_at"], condition=Q(needs_attention=True), name="cashin_attention"
             ),
+            models.Index(fields=["completed_at"], name="cashin_completed"),  # reconciliation
         ]
 
     def __str__(self) -> str:

@@ -34,6 +34,7 @@ from orders.polling.sweep import run_coroutine
 log = logging.getLogger(__name__)
 Problem = ReconciliationMismatch.Problem
 RETRIES = 1  # extra passes over the rows whose check failed
+BATCH = 2000  # rows asked about at once (status_many keeps RECONCILE_CONCURRENCY in flight)
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,15 @@ class Subject:
     followed: Followed
     link: str  # the mismatch's foreign key
 
-    def rows(self, start, end):
+    def batches(self, start, end):
+        """The rows final in [start, end), BATCH at a time (keyset by id)."""
         model = self.followed.model
         final = [state.value for state in model.lifecycle.states if state.final]
-        return list(model.objects.filter(status__in=final, completed_at__gte=start,
-                                         completed_at__lt=end).order_by("id"))  # fmt: skip
+        rows = model.objects.filter(status__in=final, completed_at__gte=start, completed_at__lt=end)
+        last_id = 0
+        while batch := list(rows.filter(id__gt=last_id).order_by("id")[:BATCH]):
+            yield batch
+            last_id = batch[-1].id
 
     def ours(self, row) -> dict:
         held = {"status": row.status, "amount": f"{row.amount:.2f}",
@@ -81,26 +86,14 @@ def yesterday() -> date:
 def reconcile_day(day: date | None = None, *, concurrency: int | None = None):
     """Reconcile one panel-local day (default yesterday); returns its ReconciliationReport."""
     day = day or yesterday()
-    concurrency = concurrency or settings.RECONCILE_CONCURRENCY
     start, end = day_start(day), day_start(day + timedelta(days=1))
     report, _ = ReconciliationReport.objects.update_or_create(
         day=day, defaults={"started_at": timezone.now(), "finished_at": None}
     )
-    errors: Counter[str] = Counter()
-    counts = {}
-    for subject in (CASHIN, PAYIN):
-        rows = subject.rows(start, end)
-        counts[subject.kind] = len(rows)
-        answers = _ask(subject, rows, concurrency)
-        for row in rows:
-            answer = answers.get(_reference(subject, row))
-            try:
-                _compare(report, subject, row, answer, errors)
-            except Exception:  # one row must not stop the day's report
-                log.exception("reconcile %s: %s %s failed", day, subject.kind, row.pk)
-                errors["internal"] += 1
-    report.orders_checked, report.payins_checked = counts["cashin"], counts["payin"]
-    report.errors = dict(errors)
+    run = Run(report, concurrency or settings.RECONCILE_CONCURRENCY)
+    report.orders_checked = run.check(CASHIN, start, end)
+    report.payins_checked = run.check(PAYIN, start, end)
+    report.errors = dict(run.errors)
     report.mismatch_count = report.mismatches.count()
     _compare_float(report, start, end)
     report.finished_at = timezone.now()
@@ -112,61 +105,85 @@ def _reference(subject: Subject, row) -> str:
     return getattr(row, subject.followed.reference_field)
 
 
-def _ask(subject: Subject, rows, concurrency: int) -> dict:
-    """status_many over the rows; failed checks (not a 404) are asked again RETRIES times."""
-    pending = [_reference(subject, row) for row in rows]
-    answers: dict = {}
-    for _attempt in range(1 + RETRIES):
-        if not pending:
-            break
-        gateway = subject.followed.gateway()
-        found = run_coroutine(
-            lambda refs=pending, gateway=gateway: gateway.status_many(refs, concurrency)
-        )
-        answers.update(found)
-        pending = [
-            ref
-            for ref in pending
-            if isinstance(answers.get(ref), GatewayError | None)
-            and not isinstance(answers.get(ref), NotFoundError)
-        ]
-    return answers
+class Run:
+    """One run over a day: the errors met, and the rows that had mismatches before it."""
 
+    def __init__(self, report: ReconciliationReport, concurrency: int) -> None:
+        self.report = report
+        self.concurrency = concurrency
+        self.errors: Counter[str] = Counter()
+        self.known = set(report.mismatches.values_list("kind", "reference"))
 
-def _compare(report, subject: Subject, row, answer, errors: Counter) -> None:
-    reference = _reference(subject, row)
-    if isinstance(answer, NotFoundError):
-        theirs = {"error": answer.kind, "status_code": answer.status_code}
-        _record(report, subject, row, [Problem.UNKNOWN], theirs)
-    elif answer is None or isinstance(answer, GatewayError):
-        kind = getattr(answer, "kind", "missing")
-        log.warning("reconcile %s: %s %s unchecked: %s", report.day, subject.kind, reference, kind)
-        errors[kind] += 1
-    else:
-        theirs = {"status": str(answer.status), "answer": json_safe(answer.raw)}
-        _record(report, subject, row, subject.problems(row, answer), theirs)
+    def check(self, subject: Subject, start, end) -> int:
+        checked = 0
+        for rows in subject.batches(start, end):
+            checked += len(rows)
+            answers = self.ask(subject, rows)
+            for row in rows:
+                try:
+                    self.compare(subject, row, answers.get(_reference(subject, row)))
+                except Exception:  # one row must not stop the day's report
+                    log.exception("reconcile %s: %s %s failed", self.report.day, subject.kind,
+                                  row.pk)  # fmt: skip
+                    self.errors["internal"] += 1
+        return checked
 
-
-def _record(report, subject: Subject, row, problems: list[str], theirs: dict) -> None:
-    """Write this row's mismatches (replacing a re-run's) and flag the row for staff."""
-    reference = _reference(subject, row)
-    with transaction.atomic():
-        kept = ReconciliationMismatch.objects.filter(
-            report=report, kind=subject.kind, reference=reference
-        )
-        kept.exclude(problem__in=problems).delete()
-        for problem in problems:
-            ReconciliationMismatch.objects.update_or_create(
-                report=report,
-                kind=subject.kind,
-                reference=reference,
-                problem=problem,
-                defaults={subject.link: row, "ours": subject.ours(row), "theirs": theirs},
+    def ask(self, subject: Subject, rows) -> dict:
+        """status_many over the rows; failed checks (not a 404) are asked again RETRIES times."""
+        pending = [_reference(subject, row) for row in rows]
+        answers: dict = {}
+        for _attempt in range(1 + RETRIES):
+            if not pending:
+                break
+            gateway = subject.followed.gateway()
+            found = run_coroutine(
+                lambda refs=pending, gateway=gateway: gateway.status_many(refs, self.concurrency)
             )
-        if problems:
-            locked = type(row).objects.select_for_update().get(pk=row.pk)
-            reason = Reason("reconciliation", {"day": str(report.day), "problem": problems[0]})
-            flag(locked, reason, source=StatusChange.Source.WORKER, raw=theirs)
+            answers.update(found)
+            pending = [ref for ref in pending if _worth_asking_again(answers.get(ref))]
+        return answers
+
+    def compare(self, subject: Subject, row, answer) -> None:
+        reference = _reference(subject, row)
+        if isinstance(answer, NotFoundError):
+            theirs = {"error": answer.kind, "status_code": answer.status_code}
+            self.record(subject, row, [Problem.UNKNOWN], theirs)
+        elif answer is None or isinstance(answer, GatewayError):
+            kind = getattr(answer, "kind", "missing")
+            log.warning("reconcile %s: %s %s unchecked: %s", self.report.day, subject.kind,
+                        reference, kind)  # fmt: skip
+            self.errors[kind] += 1
+        else:
+            theirs = {"status": str(answer.status), "answer": json_safe(answer.raw)}
+            self.record(subject, row, subject.problems(row, answer), theirs)
+
+    def record(self, subject: Subject, row, problems: list[str], theirs: dict) -> None:
+        """Write this row's mismatches (replacing a re-run's) and flag the row for staff."""
+        reference = _reference(subject, row)
+        if not problems and (subject.kind, reference) not in self.known:
+            return  # the common case: agreed before and now, nothing to write
+        report = self.report
+        with transaction.atomic():
+            kept = report.mismatches.filter(kind=subject.kind, reference=reference)
+            kept.exclude(problem__in=problems).delete()
+            for problem in problems:
+                ReconciliationMismatch.objects.update_or_create(
+                    report=report,
+                    kind=subject.kind,
+                    reference=reference,
+                    problem=problem,
+                    defaults={subject.link: row, "ours": subject.ours(row), "theirs": theirs},
+                )
+            if problems:
+                locked = type(row).objects.select_for_update().get(pk=row.pk)
+                reason = Reason("reconciliation", {"day": str(report.day), "problem": problems[0]})
+                flag(locked, reason, source=StatusChange.Source.WORKER, raw=theirs)
+
+
+def _worth_asking_again(answer) -> bool:
+    return (answer is None or isinstance(answer, GatewayError)) and not isinstance(
+        answer, NotFoundError
+    )
 
 
 def _compare_float(report, start, end) -> None:

@@ -143,3 +143,27 @@ def test_float_snapshot_provider_fault_is_logged_and_stores_nothing(sandbox, cap
     assert take_float_snapshot() is None
     assert FloatSnapshot.objects.count() == 0
     assert "balance check failed" in caplog.text
+
+
+def test_worker_schedules_the_float_snapshot_and_the_daily_reconciliation(db):
+    import importlib
+
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+    from django_q.models import Schedule
+
+    # Called directly: a transactional test's flush empties the rows the migration made.
+    importlib.import_module("orders.migrations.0006_biz_money").create_schedules(apps, None)
+    schedules = {s.name: s for s in Schedule.objects.all()}
+    assert schedules["float-snapshot"].minutes == 5
+    assert schedules["reconcile-daily"].schedule_type == Schedule.DAILY
+    for name in ("float-snapshot", "reconcile-daily"):
+        assert callable(import_string(schedules[name].func))
+
+
+def test_reconcile_task_reconciles_yesterday(sandbox):
+    from orders.money.reconcile import yesterday
+    from orders.money.tasks import reconcile_task
+
+    assert reconcile_task().startswith(f"{yesterday()}: 0 mismatches")
+    assert ReconciliationReport.objects.get().day == yesterday()
