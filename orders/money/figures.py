@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from orders.lifecycle.declaration import CASHIN
 from orders.localtime import day_start
-from orders.models import CashInOrder, LedgerEntry
+from orders.models import CashInOrder, LedgerEntry, Reseller
 
 PERIODS = {"today": 1, "7d": 7, "30d": 30}  # days, counted in Asia/Dhaka
 FEE_KINDS = ("order_fee", "order_fee_refund")  # added by the rate plans (biz-tree)
@@ -92,21 +92,16 @@ def period_start(period: str, today: date | None = None) -> datetime:
 def money_figures(period: str, today: date | None = None) -> MoneyFigures:
     since = period_start(period, today)
     orders = CashInOrder.objects.filter(created_at__gte=since)
-    figures = MoneyFigures(period, since, _by_status(orders))
-    for row in figures.by_status:
+    grouped = _grouped_by_status(orders)
+    figures = MoneyFigures(period, since, [row for row, _ in grouped])
+    for row, sums in grouped:
         figures.orders += row.count
         figures.volume += row.volume
         figures.final_count += row.count if row.status in FINAL else 0
-    success = orders.filter(status="success").aggregate(
-        count=Count("id"),
-        volume=_sum("amount"),
-        paid=_sum("debit_amount"),
-        cost=_sum("provider_debit_amount"),
-        unknown=Count("id", filter=Q(provider_debit_amount__isnull=True)),
-    )
-    figures.success_count, figures.success_volume = success["count"], success["volume"]
-    figures.paid_by_resellers, figures.provider_cost = success["paid"], success["cost"]
-    figures.cost_unknown = success["unknown"]
+        if row.status == "success":
+            figures.success_count, figures.success_volume = row.count, row.volume
+            figures.paid_by_resellers, figures.provider_cost = sums["paid"], sums["cost"]
+            figures.cost_unknown = sums["unknown"]
     figures.fees, figures.commissions = _fees_and_commissions(since)
     figures.top_resellers = _top_resellers(orders)
     days = [since.date() + timedelta(days=n) for n in range(PERIODS[period])]
@@ -114,14 +109,27 @@ def money_figures(period: str, today: date | None = None) -> MoneyFigures:
     return figures
 
 
-def _by_status(orders) -> list[StatusRow]:
+def _grouped_by_status(orders) -> list[tuple[StatusRow, dict]]:
+    """One scan: count and volume per status, with what successful orders cost and paid."""
     found = {
         row["status"]: row
-        for row in orders.values("status").annotate(count=Count("id"), volume=_sum("amount"))
+        for row in orders.values("status").annotate(
+            count=Count("id"),
+            volume=_sum("amount"),
+            paid=_sum("debit_amount"),
+            cost=_sum("provider_debit_amount"),
+            unknown=Count("id", filter=Q(provider_debit_amount__isnull=True)),
+        )
     }
     return [
-        StatusRow(
-            state.value, str(state.label), found[state.value]["count"], found[state.value]["volume"]
+        (
+            StatusRow(
+                state.value,
+                str(state.label),
+                found[state.value]["count"],
+                found[state.value]["volume"],
+            ),
+            found[state.value],
         )  # fmt: skip
         for state in CASHIN.states
         if state.value in found
@@ -138,12 +146,19 @@ def _fees_and_commissions(since: datetime) -> tuple[Decimal, Decimal]:
 
 
 def _top_resellers(orders) -> list[dict]:
-    return list(
+    """Grouped by reseller id alone (no join over the period's rows), then named."""
+    top = list(
         orders.filter(status="success")
-        .values("reseller_id", "reseller__user__username")
+        .values("reseller_id")
         .annotate(count=Count("id"), volume=_sum("amount"))
         .order_by("-volume", "reseller_id")[:TOP_RESELLERS]
     )
+    names = dict(
+        Reseller.objects.filter(pk__in=[row["reseller_id"] for row in top]).values_list(
+            "pk", "user__username"
+        )
+    )
+    return [{**row, "username": names.get(row["reseller_id"], "")} for row in top]
 
 
 def _series(orders, *, hourly: bool, days: list[date]) -> list[Point]:

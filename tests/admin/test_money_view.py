@@ -56,6 +56,13 @@ def test_today_figures_count_volume_success_rate_and_margin(planted):
     assert statuses["failed"] == (1, Decimal("200.00"))
 
 
+def test_today_is_charted_per_hour(planted):
+    figures = money_figures("today")
+    assert len(figures.series) == timezone.localtime().hour + 1
+    assert sum(point.orders for point in figures.series) == 4
+    assert figures.series[-1].success_rate == 2 / 3
+
+
 def test_longer_periods_take_in_older_days(planted):
     week, month = money_figures("7d"), money_figures("30d")
     assert (week.orders, week.success_volume) == (5, Decimal("1800.00"))
@@ -63,7 +70,11 @@ def test_longer_periods_take_in_older_days(planted):
     assert len(week.series) == 7 and len(month.series) == 30
     assert sum(point.orders for point in month.series) == 6
     top = month.top_resellers[0]
-    assert (top["count"], top["volume"]) == (3, Decimal("5300.00"))
+    assert (top["username"], top["count"], top["volume"]) == (
+        planted[1].user.username,
+        3,
+        Decimal("5300.00"),
+    )
 
 
 def test_money_view_shows_the_figures_in_few_queries(
@@ -74,6 +85,7 @@ def test_money_view_shows_the_figures_in_few_queries(
     assert response.status_code == 200
     page = response.content.decode()
     assert "৳1,100.00" in page and "66.7%" in page and "৳16.00" in page
+    assert planted[0].user.username in page  # the top reseller of today
     charts = page.split('class="money-chart-box">')[1:]
     assert len(charts) == 2
     for chart in charts:
