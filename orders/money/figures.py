@@ -28,7 +28,7 @@ ZERO = Decimal("0.00")
 TOP_RESELLERS = 10
 
 
-def _sum(expression, **extra):
+def money_sum(expression, **extra):
     return Coalesce(Sum(expression, **extra), Value(ZERO), output_field=DecimalField())
 
 
@@ -115,9 +115,9 @@ def _grouped_by_status(orders) -> list[tuple[StatusRow, dict]]:
         row["status"]: row
         for row in orders.values("status").annotate(
             count=Count("id"),
-            volume=_sum("amount"),
-            paid=_sum("debit_amount"),
-            cost=_sum("provider_debit_amount"),
+            volume=money_sum("amount"),
+            paid=money_sum("debit_amount"),
+            cost=money_sum("provider_debit_amount"),
             unknown=Count("id", filter=Q(provider_debit_amount__isnull=True)),
         )
     }
@@ -139,8 +139,8 @@ def _grouped_by_status(orders) -> list[tuple[StatusRow, dict]]:
 def _fees_and_commissions(since: datetime) -> tuple[Decimal, Decimal]:
     """Fees are debits of resellers (negative entries): their negation is the business's."""
     totals = LedgerEntry.objects.filter(created_at__gte=since).aggregate(
-        fees=_sum("amount", filter=Q(kind__in=FEE_KINDS)),
-        commissions=_sum("amount", filter=Q(kind__in=COMMISSION_KINDS)),
+        fees=money_sum("amount", filter=Q(kind__in=FEE_KINDS)),
+        commissions=money_sum("amount", filter=Q(kind__in=COMMISSION_KINDS)),
     )
     return -totals["fees"] + ZERO, totals["commissions"]
 
@@ -150,7 +150,7 @@ def _top_resellers(orders) -> list[dict]:
     top = list(
         orders.filter(status="success")
         .values("reseller_id")
-        .annotate(count=Count("id"), volume=_sum("amount"))
+        .annotate(count=Count("id"), volume=money_sum("amount"))
         .order_by("-volume", "reseller_id")[:TOP_RESELLERS]
     )
     names = dict(
@@ -173,7 +173,7 @@ def _series(orders, *, hourly: bool, days: list[date]) -> list[Point]:
             orders=Count("id"),
             final=Count("id", filter=Q(status__in=FINAL)),
             success=Count("id", filter=Q(status="success")),
-            volume=_sum("amount", filter=Q(status="success")),
+            volume=money_sum("amount", filter=Q(status="success")),
         )
         .order_by("bucket")
     )

@@ -27,7 +27,7 @@ from orders.lifecycle.reasons import Reason
 from orders.lifecycle.transition import flag
 from orders.localtime import day_start
 from orders.models import FloatSnapshot, ReconciliationMismatch, ReconciliationReport, StatusChange
-from orders.money.figures import _sum
+from orders.money.figures import money_sum
 from orders.payin.provider import PAYIN_FOLLOWED
 from orders.polling.sweep import run_coroutine
 
@@ -195,7 +195,7 @@ def _compare_float(report, start, end) -> None:
         status="success", completed_at__gte=start, completed_at__lt=end
     )
     report.provider_debit_total = succeeded.aggregate(
-        total=_sum("provider_debit_amount", filter=Q(provider_debit_amount__isnull=False))
+        total=money_sum("provider_debit_amount", filter=Q(provider_debit_amount__isnull=False))
     )["total"]
     if first is None or first.pk == last.pk:
         report.balance_start = report.balance_end = report.balance_difference = None
