@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 600, 220
-LEFT, RIGHT, TOP, BOTTOM = 8, 8, 24, 36
+LEFT, RIGHT, TOP, BOTTOM = 8, 8, 32, 40
 
 
 def bar_chart(
@@ -20,6 +20,7 @@ def bar_chart(
     *,
     value_text: Sequence[str],
     maximum: float | None = None,
+    top_text: str = "",
     css_class: str = "money-chart",
 ) -> SafeString:
     """One bar per label; `value_text` is each bar's tooltip (<title>). None draws no bar."""
@@ -33,7 +34,9 @@ def bar_chart(
         f'preserveAspectRatio="xMidYMid meet" role="img" class="{escape(css_class)}" '
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{LEFT}" y="16" font-size="14" fill="currentColor">{escape(title)}</text>',
+        f'<text x="{LEFT}" y="20" font-size="18" fill="currentColor">{escape(title)}</text>',
+        f'<text x="{WIDTH - RIGHT}" y="20" font-size="16" text-anchor="end" '
+        f'fill="currentColor">{escape(top_text)}</text>',
         f'<line x1="{LEFT}" y1="{TOP + plot}" x2="{WIDTH - RIGHT}" y2="{TOP + plot}" '
         'stroke="#888" stroke-width="1"/>',
     ]
@@ -48,7 +51,7 @@ def bar_chart(
             )
         if index % every == 0:
             parts.append(
-                f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="12" '
+                f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - BOTTOM + 20}" font-size="16" '
                 f'text-anchor="middle" fill="currentColor">{escape(label)}</text>'
             )
     parts.append("</svg>")
@@ -68,6 +71,7 @@ def period_charts(figures) -> list[SafeString]:
             labels,
             volumes,
             value_text=[f"৳{v:,.2f}" for v in volumes],
+            top_text=f"max ৳{max(volumes, default=0):,.0f}",
         ),
         bar_chart(
             f"Success rate per {unit} (%)",
@@ -75,5 +79,6 @@ def period_charts(figures) -> list[SafeString]:
             rates,
             value_text=["no final orders" if r is None else f"{r:.1f}%" for r in rates],
             maximum=100,
+            top_text="100%",
         ),
     ]

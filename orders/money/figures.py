@@ -183,10 +183,9 @@ def _series(orders, *, hourly: bool, days: list[date]) -> list[Point]:
 
 
 def _hours_of_today() -> list[datetime]:
-    """Every hour of today up to now, empty ones too (Dhaka has no DST)."""
-    now = timezone.localtime()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return [midnight + timedelta(hours=h) for h in range(now.hour + 1)]
+    """All 24 hours of today, empty ones too (Dhaka has no DST)."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return [midnight + timedelta(hours=h) for h in range(24)]
 
 
 def _point(start, row) -> Point:
