@@ -136,3 +136,24 @@ def test_chart_escapes_its_text_and_scales_by_viewbox():
     svg = bar_chart("<b>t</b>", ["<x>"], [Decimal("5")], value_text=['"&'])
     assert "<b>" not in svg and "&lt;b&gt;" in svg and "&lt;x&gt;" in svg and "&quot;&amp;" in svg
     assert 'viewBox="0 0 600 220"' in svg and 'width="100%"' in svg and "style=" not in svg
+
+
+def test_reconciliation_report_lists_its_mismatches(staff_client, db):
+    from orders.models import ReconciliationMismatch, ReconciliationReport
+
+    flagged = CashInOrderFactory(status="success")
+    report = ReconciliationReport.objects.create(
+        day=timezone.localdate(), started_at=timezone.now(), mismatch_count=1
+    )
+    ReconciliationMismatch.objects.create(
+        report=report, kind="cashin", reference=flagged.client_reference, problem="status",
+        order=flagged, ours={"status": "success"}, theirs={"status": "failed"},
+    )  # fmt: skip
+    listing = staff_client.get(reverse("admin:orders_reconciliationreport_changelist"))
+    assert listing.status_code == 200
+    detail = staff_client.get(
+        reverse("admin:orders_reconciliationreport_change", args=[report.pk])
+    ).content.decode()
+    assert flagged.client_reference in detail and "failed" in detail
+    page = staff_client.get(reverse(MONEY_URL)).content.decode()
+    assert "1 mismatches" in page
