@@ -63,6 +63,11 @@ class Subject:
             held["debit_amount"] = None if debit is None else f"{debit:.2f}"
         return held
 
+    def known_at_provider(self, row) -> bool:
+        """Whether the provider should have a record: a refused or never-sent row has none."""
+        reference = row.order_number if self.kind == "cashin" else row.provider_id
+        return bool(reference) or row.status == "success"
+
     def problems(self, row, answer) -> list[str]:
         found = []
         if self.followed.lifecycle.from_gateway[answer.status] != row.status:
@@ -147,7 +152,8 @@ class Run:
         reference = _reference(subject, row)
         if isinstance(answer, NotFoundError):
             theirs = {"error": answer.kind, "status_code": answer.status_code}
-            self.record(subject, row, [Problem.UNKNOWN], theirs)
+            unknown = [Problem.UNKNOWN] if subject.known_at_provider(row) else []
+            self.record(subject, row, unknown, theirs)
         elif answer is None or isinstance(answer, GatewayError):
             kind = getattr(answer, "kind", "missing")
             log.warning("reconcile %s: %s %s unchecked: %s", self.report.day, subject.kind,

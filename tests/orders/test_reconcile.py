@@ -47,6 +47,14 @@ def test_clean_day_finds_no_mismatch(final_day):
     assert not CashInOrder.objects.filter(needs_attention=True).exists()
 
 
+def test_order_the_provider_refused_is_not_unknown_to_it(sandbox, fast_polling, reseller):
+    refused = submit(reseller, 7)  # 422: the provider created nothing
+    sweep_until(lambda: order_status(refused) == "failed")
+    refused.refresh_from_db()
+    report = reconcile_day(timezone.localtime(refused.completed_at).date())
+    assert report.orders_checked == 1 and report.mismatch_count == 0
+
+
 def test_success_the_provider_now_reports_failed_is_flagged_not_applied(final_day, sandbox):
     success = final_day["success"]
     sandbox.force(success.client_reference, "failed")
