@@ -164,7 +164,10 @@ def test_worker_schedules_the_float_snapshot_and_the_daily_reconciliation(db):
     importlib.import_module("orders.migrations.0006_biz_money").create_schedules(apps, None)
     schedules = {s.name: s for s in Schedule.objects.all()}
     assert schedules["float-snapshot"].minutes == 5
-    assert schedules["reconcile-daily"].schedule_type == Schedule.DAILY
+    daily = schedules["reconcile-daily"]
+    assert daily.schedule_type == Schedule.DAILY
+    assert timezone.localtime(daily.next_run).time().isoformat() == "00:30:00"
+    assert daily.next_run > timezone.now()
     for name in ("float-snapshot", "reconcile-daily"):
         assert callable(import_string(schedules[name].func))
 
