@@ -163,6 +163,9 @@ CASHIN_MAX_AMOUNT = envdecimal("CASHIN_MAX_AMOUNT", "30000")
 CASHIN_DAILY_LIMIT = envdecimal("CASHIN_DAILY_LIMIT", "50000")
 PAYIN_MIN_AMOUNT = envdecimal("PAYIN_MIN_AMOUNT", "100")
 PAYIN_MAX_AMOUNT = envdecimal("PAYIN_MAX_AMOUNT", "500000")
+# The money view's alert line: NICTBD's float below this (BDT), or below the resellers' wallets.
+FLOAT_ALERT_BDT = envdecimal("FLOAT_ALERT_BDT", "50000")
+RECONCILE_CONCURRENCY = envint("RECONCILE_CONCURRENCY", 10, minimum=1)  # status checks at once
 
 # Polling: first check after POLL_BASE_DELAY s, doubling up to POLL_MAX_DELAY s.
 POLL_BASE_DELAY = envfloat("POLL_BASE_DELAY", 5.0, minimum=0.0)

@@ -40,6 +40,8 @@ class CashInFollowed(Followed):
         order.operator_transaction_id = result.operator_transaction_id or ""
         order.provider_failure_reason = result.failure_reason or order.provider_failure_reason
         order.refund_order_number = result.refund_order_number or ""
+        if result.debit_amount is not None:
+            order.provider_debit_amount = result.debit_amount
         if result.status.is_final:
             order.completed_at = result.completed_at or timezone.now()
 

@@ -33,6 +33,7 @@ MESSAGES = {
         "The provider reports %(paid)s paid where %(asked)s was asked: nothing was credited."
     ),
     "submit_claim": _("The submit answer claimed '%(claimed)s'; waiting for the status API."),
+    "reconciliation": _("Reconciliation of %(day)s: %(problem)s (see the day's report)."),
     # Staff's own words, and text from before reasons had codes
     "staff": _("%(text)s"),
     "note": _("%(text)s"),

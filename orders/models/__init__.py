@@ -2,6 +2,7 @@ from orders.models.api import ApiKey, WebhookAttempt, WebhookDelivery
 from orders.models.cashin import CashInOrder, OrderStatus
 from orders.models.history import StatusChange
 from orders.models.ledger import LedgerEntry
+from orders.models.money import FloatSnapshot, ReconciliationMismatch, ReconciliationReport
 from orders.models.outbox import OutboxEvent
 from orders.models.payin import PayIn, PayInStatus
 from orders.models.reseller import Reseller
@@ -18,4 +19,7 @@ __all__ = [
     "PayInStatus",
     "Reseller",
     "StatusChange",
+    "FloatSnapshot",
+    "ReconciliationMismatch",
+    "ReconciliationReport",
 ]

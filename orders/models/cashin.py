@@ -28,6 +28,8 @@ class CashInOrder(FollowedAtProvider):
     transaction_status = models.CharField(max_length=32, blank=True)
     operator_transaction_id = models.CharField(max_length=64, blank=True)
     refund_order_number = models.CharField(max_length=64, blank=True)
+    # NICTBD's own `debit_amount` from its last status answer: what the order cost our float.
+    provider_debit_amount = models.DecimalField(**MONEY, null=True, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -57,6 +59,7 @@ class CashInOrder(FollowedAtProvider):
             models.Index(
                 fields=["created_at"], condition=Q(needs_attention=True), name="cashin_attention"
             ),
+            models.Index(fields=["completed_at"], name="cashin_completed"),  # reconciliation
         ]
 
     def __str__(self) -> str:

@@ -39,6 +39,7 @@ class PayIn(FollowedAtProvider):
                 name="payin_due",
             ),
             models.Index(fields=["reseller", "-created_at"], name="payin_reseller_time"),
+            models.Index(fields=["completed_at"], name="payin_completed"),  # reconciliation
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,80 @@
+"""The staff's money records: NICTBD float snapshots and the daily reconciliation."""
+
+from django.db import models
+
+from orders.models.reseller import MONEY
+
+
+class FloatSnapshot(models.Model):
+    """NICTBD's merchant balance as its balance-check endpoint answered (orders.money.float)."""
+
+    balance = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=8, blank=True)
+    taken_at = models.DateTimeField(db_index=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-taken_at"]
+        get_latest_by = "taken_at"
+
+    def __str__(self) -> str:
+        return f"{self.balance} {self.currency} at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class ReconciliationReport(models.Model):
+    """One per panel-local day; re-running the day updates this row (orders.money.reconcile)."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    orders_checked = models.PositiveIntegerField(default=0)
+    payins_checked = models.PositiveIntegerField(default=0)
+    mismatch_count = models.PositiveIntegerField(default=0)
+    # Provider faults that left a row unchecked this run (kind -> count); re-run the day later.
+    errors = models.JSONField(default=dict, blank=True)
+    # NICTBD balance at the first and last snapshot of the day, and what our records say left it.
+    balance_start = models.DecimalField(**MONEY, null=True, blank=True)
+    balance_end = models.DecimalField(**MONEY, null=True, blank=True)
+    provider_debit_total = models.DecimalField(**MONEY, default=0)
+    balance_difference = models.DecimalField(**MONEY, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"Reconciliation {self.day}"
+
+
+class ReconciliationMismatch(models.Model):
+    class Problem(models.TextChoices):
+        STATUS = "status", "status differs"
+        AMOUNT = "amount", "amount or debit differs"
+        UNKNOWN = "unknown", "unknown to the provider"
+
+    report = models.ForeignKey(
+        ReconciliationReport, on_delete=models.CASCADE, related_name="mismatches"
+    )
+    kind = models.CharField(max_length=8)  # cashin | payin
+    reference = models.CharField(max_length=64)
+    problem = models.CharField(max_length=8, choices=Problem.choices)
+    order = models.ForeignKey(
+        "orders.CashInOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payin = models.ForeignKey(
+        "orders.PayIn", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ours = models.JSONField(default=dict)
+    theirs = models.JSONField(default=dict)
+    found_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reconciliation mismatches"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "reference", "problem"], name="mismatch_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}: {self.problem}"
