@@ -1,4 +1,5 @@
 from orders.models.api import ApiKey, WebhookAttempt, WebhookDelivery
+from orders.models.bulk import BulkRow, BulkUpload
 from orders.models.cashin import CashInOrder, OrderStatus
 from orders.models.history import StatusChange
 from orders.models.ledger import LedgerEntry
@@ -18,4 +19,6 @@ __all__ = [
     "PayInStatus",
     "Reseller",
     "StatusChange",
+    "BulkRow",
+    "BulkUpload",
 ]
