@@ -23,7 +23,9 @@ def upload(reseller, text, name="f.csv"):
 
 
 def test_preview_shows_each_bad_rows_error_and_correct_totals(reseller):
-    text = "\ufeffreceiver;amount\n01712345670;500\n12345;100\n01712345679;1,000.50\n01712345670;5e2\n"
+    text = (
+        "\ufeffreceiver;amount\n01712345670;500\n12345;100\n01712345679;1,000.50\n01712345670;5e2\n"
+    )
     preview = bulk.preview(upload(reseller, text))
 
     errors = {view.row.row_number: view.errors for view in preview.rows}
@@ -126,7 +128,9 @@ def test_hostile_files_are_refused_with_a_clear_error(reseller, data, message):
 
 
 def test_formula_and_huge_cells_are_row_errors_not_orders(reseller):
-    text = '=HYPERLINK("http://evil.example"),500\n01712345670,@SUM(1)\n01712345670,500,' + "x" * 5000
+    text = (
+        '=HYPERLINK("http://evil.example"),500\n01712345670,@SUM(1)\n01712345670,500,' + "x" * 5000
+    )
     preview = bulk.preview(upload(reseller, text + "\n"))
     assert all(view.errors for view in preview.rows) and preview.count == 0
 
