@@ -227,3 +227,7 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# --- Bulk Cash In (orders.cashin.bulk) ------------------------------------------------------
+BULK_MAX_ROWS = envint("BULK_MAX_ROWS", 500, minimum=1)
+BULK_MAX_BYTES = envint("BULK_MAX_BYTES", 262144, minimum=1024)  # 256 KB

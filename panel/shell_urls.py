@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from panel import views, views_cashin, views_wallet
+from panel import views, views_bulk, views_cashin, views_wallet
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -22,4 +22,9 @@ urlpatterns = [
     path("funds/add/", views_wallet.payin_new, name="payin_new"),
     path("funds/<int:pk>/", views_wallet.payin_detail, name="payin_detail"),
     path("funds/<int:pk>/live/", views_wallet.payin_live, name="payin_live"),
+    path("cashin/bulk/", views_bulk.bulk_new, name="bulk_new"),
+    path("cashin/bulk/<int:pk>/", views_bulk.bulk_detail, name="bulk_detail"),
+    path("cashin/bulk/<int:pk>/confirm/", views_bulk.bulk_confirm, name="bulk_confirm"),
+    path("cashin/bulk/<int:pk>/progress/", views_bulk.bulk_progress, name="bulk_progress"),
+    path("cashin/bulk/<int:pk>/results.csv", views_bulk.bulk_results, name="bulk_results"),
 ]

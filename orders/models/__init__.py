@@ -1,4 +1,5 @@
 from orders.models.api import ApiKey, WebhookAttempt, WebhookDelivery
+from orders.models.bulk import BulkRow, BulkUpload
 from orders.models.cashin import CashInOrder, OrderStatus
 from orders.models.history import StatusChange
 from orders.models.ledger import LedgerEntry
@@ -22,4 +23,6 @@ __all__ = [
     "FloatSnapshot",
     "ReconciliationMismatch",
     "ReconciliationReport",
+    "BulkRow",
+    "BulkUpload",
 ]
