@@ -9,6 +9,7 @@ import orders.api.admin  # noqa: F401  (registers the admin classes, as orders.a
 from orders.api.webhooks import deliver_due, webhook_set_callback_url
 from orders.models import ApiKey, WebhookDelivery
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
+from tests.twofactor import log_in_verified
 from tests.webhooks.test_delivery import finish_order
 
 
@@ -27,7 +28,7 @@ def browser(reseller):
 @pytest.fixture
 def staff(db):
     client = Client()
-    client.force_login(StaffUserFactory())
+    log_in_verified(client, StaffUserFactory())
     return client
 
 
