@@ -22,3 +22,14 @@ def log_in_verified(client, user) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def fresh_code(device: TOTPDevice) -> str:
+    """The current code, usable again: django-otp refuses a code already used (replay) and
+    waits after a wrong one (throttle); a test that types several codes in one step needs both off."""
+    device.refresh_from_db()
+    device.last_t = -1
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    return current_code(device)
