@@ -26,7 +26,7 @@ def log_in_verified(client, user) -> TOTPDevice:
 
 def fresh_code(device: TOTPDevice) -> str:
     """The current code, usable again: django-otp refuses a code already used (replay) and
-    waits after a wrong one (throttle); a test that types several codes in one step needs both off."""
+    waits after a wrong one (throttle); a test typing several codes in one step needs both off."""
     device.refresh_from_db()
     device.last_t = -1
     device.throttling_failure_count = 0
