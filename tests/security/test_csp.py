@@ -14,9 +14,11 @@ EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 RESELLER_PAGES = ["/", "/cashin/new/", "/orders/", "/wallet/", "/funds/", "/funds/add/",
                   "/developer/keys/", "/developer/webhooks/", "/settings/", "/settings/two-factor/",
                   "/api/v1/docs"]  # fmt: skip
-ADMIN_PAGES = ["/admin/", "/admin/orders/cashinorder/", "/admin/orders/cashinorder/?attention=any",
+ADMIN_PAGES = ["/admin/", "/admin/orders/cashinorder/",
+               "/admin/orders/cashinorder/?attention=any",
                "/admin/orders/reseller/", "/admin/orders/payin/", "/admin/orders/ledgerentry/",
-               "/admin/orders/apikey/", "/admin/orders/apikey/add/", "/admin/auth/user/"]  # fmt: skip
+               "/admin/orders/apikey/", "/admin/orders/apikey/add/",
+               "/admin/auth/user/"]  # fmt: skip
 
 
 def assert_strict(response):
