@@ -75,3 +75,15 @@ def test_admin_refuses_a_bad_allow_list(client, staff_login, reseller):
     )
     assert response.status_code == 200
     assert not ApiKey.objects.exists()
+
+
+def test_reseller_sets_an_allow_list_on_the_developer_page(client, reseller):
+    _plaintext, key = api_key_create(reseller=reseller, name="shop")
+    client.force_login(reseller.user)
+
+    client.post(f"/developer/keys/{key.pk}/allow-list/", {"allowed_ips": "203.0.113.5, 10.0.0.0/8"})
+    key.refresh_from_db()
+    assert key.allowed_ips == "203.0.113.5/32\n10.0.0.0/8"
+    client.post(f"/developer/keys/{key.pk}/allow-list/", {"allowed_ips": "nope"})
+    key.refresh_from_db()
+    assert key.allowed_ips == "203.0.113.5/32\n10.0.0.0/8"
