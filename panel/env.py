@@ -1,5 +1,6 @@
 """Read settings from the environment, failing loudly on a bad value."""
 
+import ipaddress
 import os
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote, urlparse
@@ -65,6 +66,19 @@ def envdecimal(name: str, default: str) -> Decimal:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str) -> tuple:
+    """Comma-separated IP addresses or CIDR networks (`10.0.0.5, 172.16.0.0/12`)."""
+    networks = []
+    for item in envlist(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or CIDR network (e.g. 10.0.0.0/8)"
+            ) from None
+    return tuple(networks)
 
 
 def database_from_url(url: str, base_dir, pool_size: int = 0) -> dict:

@@ -4,9 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from panel import views, views_bulk, views_cashin, views_wallet
+from panel.security.twofactor import views as two_factor
+from panel.security.views import PanelLoginView
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", PanelLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
     path("cashin/new/", views_cashin.cashin_new, name="cashin_new"),
@@ -27,4 +29,6 @@ urlpatterns = [
     path("cashin/bulk/<int:pk>/confirm/", views_bulk.bulk_confirm, name="bulk_confirm"),
     path("cashin/bulk/<int:pk>/progress/", views_bulk.bulk_progress, name="bulk_progress"),
     path("cashin/bulk/<int:pk>/results.csv", views_bulk.bulk_results, name="bulk_results"),
+    path("settings/", two_factor.account_settings, name="account_settings"),
+    path("settings/two-factor/", two_factor.reseller_two_factor_setup, name="two_factor_setup"),
 ]

@@ -48,3 +48,17 @@ def sandbox(sandbox_server, settings):
     reset_gateways()
     yield sandbox_server
     reset_gateways()
+
+
+@pytest.fixture
+def staff_login(db):
+    """staff_login(client, user=None): log staff in to the admin with a verified 2FA device."""
+    from tests.factories import StaffUserFactory
+    from tests.twofactor import log_in_verified
+
+    def log_in(client, user=None):
+        user = user or StaffUserFactory()
+        log_in_verified(client, user)
+        return user
+
+    return log_in

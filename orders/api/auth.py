@@ -15,9 +15,12 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from orders.api.allowlist import address_allowed
+from orders.api.allowlist import log as allow_list_log
 from orders.api.errors import ApiError, from_order_error
 from orders.api.keys import api_key_authenticate
 from orders.errors import OrderError
+from panel.security.clientip import client_ip
 
 WINDOW_SECONDS = 60
 
@@ -59,12 +62,20 @@ def _with_retry_after(error: ApiError) -> JsonResponse:
 
 def _authenticate(request) -> None:
     scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
-    key = api_key_authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    ip = client_ip(request)
+    key = api_key_authenticate(token.strip(), ip=ip) if scheme.lower() == "bearer" else None
     if key is None:
         raise ApiError(
             401, "unauthorized", _("Send a valid API key as 'Authorization: Bearer <key>'.")
         )
     _count_request(key.pk)
+    if not address_allowed(key.allowed_ips, ip):
+        allow_list_log.warning("API key %s refused from %s: not in its IP allow-list", key.pk, ip)
+        raise ApiError(
+            403,
+            "ip_not_allowed",
+            _("This key may not be used from your address (%(ip)s).") % {"ip": ip},
+        )
     if not key.reseller.is_active:
         raise ApiError(403, "reseller_suspended", _("Your account is suspended; contact support."))
     request.api_key, request.reseller = key, key.reseller

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.api.allowlist import normalize_allow_list
 from orders.errors import OrderError
 from orders.models import ApiKey, Reseller
 
@@ -54,7 +55,7 @@ def api_key_revoke(*, key_id: int, reseller: Reseller | None = None) -> ApiKey:
     return key
 
 
-def api_key_authenticate(plaintext: str) -> ApiKey | None:
+def api_key_authenticate(plaintext: str, ip: str | None = None) -> ApiKey | None:
     """The active key with this plaintext (its reseller loaded), recording its use; else None."""
     if not plaintext or len(plaintext) > 200:
         return None
@@ -64,13 +65,23 @@ def api_key_authenticate(plaintext: str) -> ApiKey | None:
         .first()
     )
     if key is not None:
-        _note_use(key)
+        _note_use(key, ip)
     return key
 
 
-def _note_use(key: ApiKey) -> None:
+def api_key_set_allow_list(*, key_id: int, allowed_ips: str, reseller: Reseller | None = None):
+    """Set a key's IP allow-list (a reseller only their own; staff pass no reseller)."""
+    keys = ApiKey.objects.all() if reseller is None else ApiKey.objects.filter(reseller=reseller)
+    key = keys.get(pk=key_id)
+    key.allowed_ips = normalize_allow_list(allowed_ips)
+    key.save(update_fields=["allowed_ips"])
+    return key
+
+
+def _note_use(key: ApiKey, ip: str | None) -> None:
     now = timezone.now()
-    if key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION:
+    recent = key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION
+    if recent and (ip is None or ip == key.last_used_ip):
         return
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    key.last_used_at = now
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now, last_used_ip=ip or key.last_used_ip)
+    key.last_used_at, key.last_used_ip = now, ip or key.last_used_ip

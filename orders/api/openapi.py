@@ -40,7 +40,11 @@ def _json(schema_name: str, description: str) -> dict:
 COMMON_ERRORS = {
     "400": _json("Error", "The query string holds a NUL character."),
     "401": _json("Error", "No API key, or a revoked or unknown one."),
-    "403": _json("Error", "The reseller account is suspended."),
+    "403": _json(
+        "Error",
+        "The reseller account is suspended (code reseller_suspended), or the request comes "
+        "from an address outside the key's IP allow-list (code ip_not_allowed).",
+    ),
     "405": _json("Error", "Method not allowed."),
     "429": {
         **_json("Error", "Too many requests for this key in this minute."),

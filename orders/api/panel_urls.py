@@ -7,6 +7,11 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api-keys"), name="developer"),
     path("keys/", panel_views.api_keys, name="api-keys"),
     path("keys/<int:key_id>/revoke/", panel_views.api_key_revoke_view, name="api-key-revoke"),
+    path(
+        "keys/<int:key_id>/allow-list/",
+        panel_views.api_key_allow_list_view,
+        name="api-key-allow-list",
+    ),
     path("webhooks/", panel_views.webhooks, name="api-webhooks"),
     path("webhooks/rotate-secret/", panel_views.webhook_rotate, name="api-webhook-rotate"),
     path(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders.api.forms import ApiKeyForm, CallbackUrlForm
-from orders.api.keys import api_key_create, api_key_revoke
+from orders.api.keys import api_key_create, api_key_revoke, api_key_set_allow_list
 from orders.api.webhooks import webhook_rotate_secret, webhook_send_again, webhook_set_callback_url
 from orders.errors import OrderError
 from orders.models import ApiKey, Reseller, WebhookDelivery
@@ -91,3 +91,19 @@ def webhook_resend(request, delivery_id: int):
     else:
         messages.success(request, _("Queued again; it will be sent within a minute."))
     return redirect("api-webhooks")
+
+
+@login_required
+@require_POST
+def api_key_allow_list_view(request, key_id: int):
+    reseller = _reseller(request)
+    key = get_object_or_404(ApiKey, pk=key_id, reseller=reseller)
+    try:
+        api_key_set_allow_list(
+            key_id=key.pk, allowed_ips=request.POST.get("allowed_ips", ""), reseller=reseller
+        )
+    except OrderError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Addresses for key “%(name)s” saved.") % {"name": key.name})
+    return redirect("api-keys")

@@ -7,6 +7,7 @@ from orders.models.money import FloatSnapshot, ReconciliationMismatch, Reconcili
 from orders.models.outbox import OutboxEvent
 from orders.models.payin import PayIn, PayInStatus
 from orders.models.reseller import Reseller
+from orders.models.security import LoginThrottle, OneTimeSecret
 
 __all__ = [
     "ApiKey",
@@ -25,4 +26,6 @@ __all__ = [
     "ReconciliationReport",
     "BulkRow",
     "BulkUpload",
+    "LoginThrottle",
+    "OneTimeSecret",
 ]

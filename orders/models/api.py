@@ -14,6 +14,9 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty: any address. Else CIDRs, one a line (orders/api/allowlist.py).
+    allowed_ips = models.TextField(blank=True, default="")
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

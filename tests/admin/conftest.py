@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ResellerFactory, StaffUserFactory
+from tests.twofactor import log_in_verified
 
 HERE = Path(__file__).parent
 # WhiteNoise warns once per handler when STATIC_ROOT was never collected (a fresh clone); the
@@ -25,7 +26,7 @@ def staff(db):
 
 @pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    log_in_verified(client, staff)  # a confirmed TOTP device, the session verified with it
     return client
 
 

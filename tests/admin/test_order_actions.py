@@ -7,6 +7,7 @@ from orders.cashin.submit import cashin_submit
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller, StatusChange
 from tests.admin.conftest import change_url, messages_of, run_action
 from tests.factories import CashInOrderFactory
+from tests.twofactor import log_in_verified
 
 REFUND = LedgerEntry.Kind.ORDER_REFUND
 
@@ -157,7 +158,7 @@ def test_staff_without_change_permission_sees_no_actions(client, reseller):
 
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_cashinorder"))
-    client.force_login(viewer)
+    log_in_verified(client, viewer)
     order = CashInOrderFactory(reseller=reseller)
 
     response = run_action(

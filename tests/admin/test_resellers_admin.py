@@ -10,6 +10,7 @@ from django.urls import reverse
 from orders.models import LedgerEntry, Reseller
 from tests.admin.conftest import change_url, changelist_url, messages_of, run_action
 from tests.factories import PASSWORD, ResellerFactory
+from tests.twofactor import log_in_verified
 
 
 def adjust_url(reseller) -> str:
@@ -69,7 +70,7 @@ def test_adjust_balance_needs_the_ledger_permission(client, reseller):
 
     clerk = UserFactory(is_staff=True)
     clerk.user_permissions.add(Permission.objects.get(codename="change_reseller"))
-    client.force_login(clerk)
+    log_in_verified(client, clerk)
 
     response = client.post(adjust_url(reseller), {"amount": "100", "reason": "gift"})
 

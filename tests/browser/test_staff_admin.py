@@ -11,14 +11,17 @@ from orders.cashin.submit import cashin_submit
 from orders.models import LedgerEntry, OrderStatus
 from tests.browser.conftest import PHONE, log_in, shoot
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
+from tests.twofactor import current_code, give_device
 
 pytestmark = pytest.mark.browser
 
 
 def log_in_to_admin(page, live_server, staff) -> None:
+    device = give_device(staff)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", staff.username)
     page.fill("#id_password", PASSWORD)
+    page.fill("#id_otp_token", current_code(device))
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
 

@@ -21,6 +21,7 @@ from orders.api.webhooks import (
 )
 from orders.models import WebhookAttempt
 from tests.factories import ResellerFactory, StaffUserFactory, WebhookDeliveryFactory
+from tests.twofactor import log_in_verified
 
 PUBLIC = "93.184.216.34"
 SPELLINGS_OF_LOOPBACK = [
@@ -176,7 +177,7 @@ def test_developer_page_refuses_a_url_that_is_not_public(url):
 def test_admin_refuses_a_callback_url_that_is_not_public(url):
     reseller = ResellerFactory()
     client = Client()
-    client.force_login(StaffUserFactory())
+    log_in_verified(client, StaffUserFactory())
     change = reverse("admin:orders_reseller_change", args=[reseller.pk])
     data = {"min_amount": "100", "max_amount": "5000", "daily_limit": "", "callback_url": url}
 
@@ -193,7 +194,7 @@ def test_admin_saves_a_public_callback_url(monkeypatch):
     FakeDNS(monkeypatch, {"hooks.example.com": [[PUBLIC]]})
     reseller = ResellerFactory()
     client = Client()
-    client.force_login(StaffUserFactory())
+    log_in_verified(client, StaffUserFactory())
     change = reverse("admin:orders_reseller_change", args=[reseller.pk])
     data = {"min_amount": "100", "max_amount": "5000", "daily_limit": ""}
     data["callback_url"] = "https://hooks.example.com/cash-in"

@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from orders.models import Reseller
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
+from tests.twofactor import log_in_verified
 
 # Machine clients authenticate with an API key, not a session cookie: no CSRF there.
 CSRF_EXEMPT_PREFIXES = ("api/",)
@@ -52,7 +53,7 @@ def test_reseller_forms_refuse_a_post_without_token(strict_client, reseller):
 
 
 def test_staff_forms_refuse_a_post_without_token_and_accept_one_with_it(strict_client, reseller):
-    strict_client.force_login(StaffUserFactory())
+    log_in_verified(strict_client, StaffUserFactory())
     adjust = reverse("admin:orders_reseller_adjust_balance", args=[reseller.pk])
     data = {"amount": "500", "reason": "bonus"}
 

@@ -16,6 +16,7 @@ from tests.factories import (
     StaffUserFactory,
     WebhookDeliveryFactory,
 )
+from tests.twofactor import log_in_verified
 
 HOSTILE = [
     "²",  # a digit to str.isdigit, not to int()
@@ -110,7 +111,7 @@ def test_the_known_500s_are_gone(data):
 @pytest.mark.parametrize("model", ADMIN_MODELS)
 def test_admin_changelists_never_answer_500_to_hostile_query_strings(data, model):
     client = Client(raise_request_exception=False)
-    client.force_login(StaffUserFactory())
+    log_in_verified(client, StaffUserFactory())
 
     path = reverse(f"admin:orders_{model}_changelist")
     assert assert_no_500(client, path, ADMIN_PARAMS) == []
@@ -118,7 +119,7 @@ def test_admin_changelists_never_answer_500_to_hostile_query_strings(data, model
 
 def test_admin_reseller_filter_with_nul_is_not_a_500(data):
     client = Client(raise_request_exception=False)
-    client.force_login(StaffUserFactory())
+    log_in_verified(client, StaffUserFactory())
 
     response = client.get(reverse("admin:orders_cashinorder_changelist") + "?reseller=%00")
 
