@@ -154,6 +154,9 @@ CASHIN_MAX_AMOUNT = envdecimal("CASHIN_MAX_AMOUNT", "30000")
 CASHIN_DAILY_LIMIT = envdecimal("CASHIN_DAILY_LIMIT", "50000")
 PAYIN_MIN_AMOUNT = envdecimal("PAYIN_MIN_AMOUNT", "100")
 PAYIN_MAX_AMOUNT = envdecimal("PAYIN_MAX_AMOUNT", "500000")
+# Staff money moves of at least this amount (BDT) wait for a second staff member; 0 = all.
+STAFF_APPROVAL_THRESHOLD = envdecimal("STAFF_APPROVAL_THRESHOLD", "0")
+STAFF_APPROVAL_EXPIRY_HOURS = envint("STAFF_APPROVAL_EXPIRY_HOURS", 24, minimum=1)
 
 # Polling: first check after POLL_BASE_DELAY s, doubling up to POLL_MAX_DELAY s.
 POLL_BASE_DELAY = envfloat("POLL_BASE_DELAY", 5.0, minimum=0.0)

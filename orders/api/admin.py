@@ -33,7 +33,9 @@ class ApiKeyAdmin(CheckedQueryStringAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        plaintext, key = api_key_create(reseller=obj.reseller, name=obj.name)
+        plaintext, key = api_key_create(
+            reseller=obj.reseller, name=obj.name, actor=request.user, request=request
+        )
         obj.pk, obj.prefix, obj.key_hash, obj.created_at = (
             key.pk,
             key.prefix,
@@ -49,7 +51,7 @@ class ApiKeyAdmin(CheckedQueryStringAdmin):
     @admin.action(description=gettext_lazy("Revoke selected keys"))
     def revoke(self, request, queryset):
         for key in queryset:
-            api_key_revoke(key_id=key.pk)
+            api_key_revoke(key_id=key.pk, actor=request.user, request=request)
         messages.success(request, _("%(n)s key(s) revoked.") % {"n": queryset.count()})
 
 
