@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.cashin.staff import RESOLUTIONS, cashin_resolve_by_staff
-from orders.errors import OrderError
+from orders.errors import InsufficientBalance, OrderError
 from orders.models import CashInOrder, Reseller, StaffProposal
+from orders.numbers import taka
 from orders.staff.audit import Action, record
 from orders.wallet.ledger import staff_adjust_balance
 
@@ -47,6 +48,11 @@ def propose_balance_adjustment(
     if amount == 0:
         raise ApprovalError(_("An adjustment cannot be zero."))
     reseller = Reseller.objects.get(pk=reseller_id)
+    if reseller.balance + amount < 0:  # checked again, under the wallet lock, when applied
+        raise InsufficientBalance(
+            _("Insufficient balance: %(balance)s available, %(needed)s needed.")
+            % {"balance": taka(reseller.balance), "needed": taka(-amount)}
+        )
     if not needs_approval(amount):
         with transaction.atomic():
             entry = staff_adjust_balance(

@@ -2,8 +2,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from orders.models import StaffProposal
 from tests.factories import ResellerFactory, StaffUserFactory
 
 HERE = Path(__file__).parent
@@ -27,6 +29,25 @@ def staff(db):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def second_staff(db):
+    return StaffUserFactory()
+
+
+@pytest.fixture
+def second_staff_client(second_staff):
+    """Another staff member in their own browser: the one who approves proposals."""
+    other = Client()
+    other.force_login(second_staff)
+    return other
+
+
+def approve_pending(client):
+    """Approve every pending proposal through the admin action (as the client's staff member)."""
+    pending = StaffProposal.objects.filter(status=StaffProposal.Status.PENDING)
+    return run_action(client, "staffproposal", "approve_selected", list(pending))
 
 
 @pytest.fixture

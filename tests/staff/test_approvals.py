@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from orders.models import AuditEntry, CashInOrder, LedgerEntry, OrderStatus, Reseller
-from orders.models import StaffProposal
+from orders.errors import InsufficientBalance
+from orders.models import AuditEntry, CashInOrder, LedgerEntry, OrderStatus, Reseller, StaffProposal
 from orders.staff.approvals import (
     ApprovalError,
     approve,
@@ -18,6 +18,7 @@ from orders.staff.approvals import (
     propose_cashin_resolution,
     reject,
 )
+from orders.wallet.ledger import staff_adjust_balance
 from tests.factories import CashInOrderFactory, ResellerFactory, StaffUserFactory
 
 Status = StaffProposal.Status
@@ -127,8 +128,8 @@ def test_an_expired_proposal_cannot_be_approved(reseller, alice, bob):
 def test_stale_proposals_expire_after_the_setting(settings, reseller, alice):
     settings.STAFF_APPROVAL_EXPIRY_HOURS = 2
     proposal = propose_credit(reseller, alice)
-    assert timedelta(hours=1, minutes=59) < proposal.expires_at - timezone.now() <= timedelta(
-        hours=2
+    assert (
+        timedelta(hours=1, minutes=59) < proposal.expires_at - timezone.now() <= timedelta(hours=2)
     )
     StaffProposal.objects.filter(pk=proposal.pk).update(expires_at=timezone.now())
 
@@ -151,15 +152,24 @@ def test_a_move_below_the_threshold_applies_at_once(settings, reseller, alice):
     assert AuditEntry.objects.filter(action=Action.BALANCE_ADJUSTED, actor=alice).count() == 1
 
 
+def test_a_debit_beyond_the_balance_is_refused_when_proposed(reseller, alice):
+    with pytest.raises(InsufficientBalance):
+        propose_credit(reseller, alice, amount="-1000.01")
+
+    assert not StaffProposal.objects.exists()
+
+
 def test_a_debit_refused_at_apply_time_marks_the_proposal_failed(reseller, alice, bob):
-    proposal = propose_credit(reseller, alice, amount="-1500.00")
+    proposal = propose_credit(reseller, alice, amount="-800.00")
+    staff_adjust_balance(reseller_id=reseller.pk, amount=Decimal("-500"), staff_user=bob,
+                         reason="spent meanwhile")  # fmt: skip
 
     approve(proposal_id=proposal.pk, staff_user=bob)
 
     proposal.refresh_from_db()
     assert proposal.status == Status.FAILED
     assert "Insufficient balance" in proposal.decision_reason
-    assert balance(reseller) == Decimal("1000.00")
+    assert balance(reseller) == Decimal("500.00")
     assert AuditEntry.objects.filter(action=Action.PROPOSAL_FAILED).count() == 1
 
 
