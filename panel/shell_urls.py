@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from panel import views, views_cashin, views_wallet
+from panel import views, views_account, views_cashin, views_wallet
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -22,4 +22,5 @@ urlpatterns = [
     path("funds/add/", views_wallet.payin_new, name="payin_new"),
     path("funds/<int:pk>/", views_wallet.payin_detail, name="payin_detail"),
     path("funds/<int:pk>/live/", views_wallet.payin_live, name="payin_live"),
+    path("account/activity/", views_account.account_activity, name="account_activity"),
 ]

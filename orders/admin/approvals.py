@@ -66,7 +66,7 @@ class ProposalStatusFilter(admin.SimpleListFilter):
 @admin.register(StaffProposal)
 class StaffProposalAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "status", "reseller", "order", "amount_taka", "to_status"]
-    list_display += ["proposed_by", "proposed", "expires", "decided_by", "decided"]
+    list_display += ["reason", "proposed_by", "proposed", "expires", "decided_by", "decided"]
     list_filter = [ProposalStatusFilter, "kind", ResellerUsernameFilter]
     list_select_related = ["reseller__user", "order", "proposed_by", "decided_by"]
     readonly_fields = [field.name for field in StaffProposal._meta.fields]
