@@ -171,11 +171,8 @@ def _refusal(proposal, staff_user, request, *, rejecting=False) -> str | None:
 
 
 def _apply(proposal, approver, request) -> None:
-    reason = _("%(reason)s [proposal #%(id)s, approved by %(approver)s]") % {
-        "reason": proposal.reason,
-        "id": proposal.pk,
-        "approver": approver.get_username(),
-    }
+    # Kept in the ledger and history as written, whatever language the approver reads.
+    reason = f"{proposal.reason} [proposal #{proposal.pk}, approved by {approver.get_username()}]"
     try:
         with transaction.atomic():  # a savepoint: a refusal undoes only the attempt
             applied = _run_service(proposal, reason)
