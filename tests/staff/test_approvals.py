@@ -240,3 +240,22 @@ def test_two_concurrent_approvals_move_the_money_once():
     assert sorted(outcomes) == ["applied", "refused"]
     assert balance(reseller) == Decimal("1250.00")
     assert adjustments(reseller).count() == 2
+
+
+def test_a_staff_correction_of_a_success_to_failed_waits_for_approval(reseller, alice, bob):
+    order = CashInOrderFactory(reseller=reseller, debited=True)
+    first = propose_cashin_resolution(
+        order_id=order.pk, to_status="success", staff_user=alice, reason="delivered"
+    ).proposal
+    approve(proposal_id=first.pk, staff_user=bob)
+
+    correction = propose_cashin_resolution(
+        order_id=order.pk, to_status="failed", staff_user=bob, reason="receiver never got it"
+    ).proposal
+    assert CashInOrder.objects.get(pk=order.pk).status == OrderStatus.SUCCESS
+    approve(proposal_id=correction.pk, staff_user=alice)
+
+    assert CashInOrder.objects.get(pk=order.pk).status == OrderStatus.FAILED
+    assert balance(reseller) == Decimal("1000.00")
+    refunds = LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.ORDER_REFUND)
+    assert refunds.count() == 1
