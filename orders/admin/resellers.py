@@ -102,14 +102,32 @@ class ResellerAdmin(CheckedQueryStringAdmin):
         form = ResellerCreateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                reseller = reseller_create(**form.cleaned_data, created_by=request.user)
+                reseller, outcome = self.create_with_opening_balance(request, form.cleaned_data)
             except ValidationError as error:
                 form.add_error("password", error)
             else:
                 self.log_addition(request, reseller, _("Created with the add form"))
                 self.message_user(request, _("Reseller %(name)s created.") % {"name": reseller})
+                if outcome is not None:
+                    self.message_user(request, adjustment_message(outcome), messages.SUCCESS)
                 return redirect(reverse("admin:orders_reseller_change", args=[reseller.pk]))
         return self.form_page(request, form, _("Add reseller"))
+
+    def create_with_opening_balance(self, request, data):
+        """An opening balance is a staff money move like any other: it may need approval."""
+        opening = data.pop("opening_balance", 0)
+        with transaction.atomic():
+            reseller = reseller_create(**data, created_by=request.user)
+            if not opening:
+                return reseller, None
+            outcome = propose_balance_adjustment(
+                reseller_id=reseller.pk,
+                amount=opening,
+                staff_user=request.user,
+                reason="Opening balance",
+                request=request,
+            )
+        return reseller, outcome
 
     def adjust_balance_view(self, request, object_id):
         reseller = self.get_object(request, object_id)
