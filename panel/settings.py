@@ -188,6 +188,9 @@ PAYIN_MAX_AMOUNT = envdecimal("PAYIN_MAX_AMOUNT", "500000")
 # The money view's alert line: NICTBD's float below this (BDT), or below the resellers' wallets.
 FLOAT_ALERT_BDT = envdecimal("FLOAT_ALERT_BDT", "50000")
 RECONCILE_CONCURRENCY = envint("RECONCILE_CONCURRENCY", 10, minimum=1)  # status checks at once
+# Staff money moves of at least this amount (BDT) wait for a second staff member; 0 = all.
+STAFF_APPROVAL_THRESHOLD = envdecimal("STAFF_APPROVAL_THRESHOLD", "0")
+STAFF_APPROVAL_EXPIRY_HOURS = envint("STAFF_APPROVAL_EXPIRY_HOURS", 24, minimum=1)
 
 # Polling: first check after POLL_BASE_DELAY s, doubling up to POLL_MAX_DELAY s.
 POLL_BASE_DELAY = envfloat("POLL_BASE_DELAY", 5.0, minimum=0.0)

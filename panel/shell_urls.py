@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from panel import views, views_bulk, views_cashin, views_wallet
+from panel import views, views_account, views_bulk, views_cashin, views_wallet
 from panel.security.twofactor import views as two_factor
 from panel.security.views import PanelLoginView
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("cashin/bulk/<int:pk>/results.csv", views_bulk.bulk_results, name="bulk_results"),
     path("settings/", two_factor.account_settings, name="account_settings"),
     path("settings/two-factor/", two_factor.reseller_two_factor_setup, name="two_factor_setup"),
+    path("account/activity/", views_account.account_activity, name="account_activity"),
 ]

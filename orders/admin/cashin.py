@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from orders.admin.common import MAX_CHECKS_PER_ACTION, LargeTableAdmin, ResellerUsernameFilter, taka
 from orders.admin.forms import ReasonForm
 from orders.cashin.provider import cashin_check_now
-from orders.cashin.staff import cashin_resolve_by_staff, cashin_set_attention
+from orders.cashin.staff import cashin_set_attention
 from orders.errors import OrderError
 from orders.localtime import local_text
 from orders.models import CashInOrder, OrderStatus, StatusChange
 from orders.numbers import without_country_code
 from orders.polling.overdue import overdue_q
+from orders.staff.approvals import propose_cashin_resolution
 
 # The provider's documented Cash In statuses (a DISTINCT over a million rows would be slow).
 PROVIDER_STATUSES = [
@@ -257,10 +258,11 @@ class CashInOrderAdmin(LargeTableAdmin):
             action=f"resolve_{'success' if to_status == OrderStatus.SUCCESS else 'failed'}",
             title=_("Resolve orders as %(status)s") % {"status": OrderStatus(to_status).label},
             warning=warning,
-            apply=lambda order, reason: cashin_resolve_by_staff(
-                order_id=order.pk, to_status=to_status, staff_user=request.user, reason=reason
+            apply=lambda order, reason: resolution_message(
+                propose_cashin_resolution(order_id=order.pk, to_status=to_status,
+                                          staff_user=request.user, reason=reason, request=request)
             ),
-        )
+        )  # fmt: skip
 
     def with_reason(self, request, queryset, *, action, title, apply, warning=""):
         """An intermediate page asking for the reason; on confirm, apply it to each order."""
@@ -271,11 +273,12 @@ class CashInOrderAdmin(LargeTableAdmin):
         if confirmed and form.is_valid():
             for order in queryset:
                 try:
-                    apply(order, form.cleaned_data["reason"])
+                    done = apply(order, form.cleaned_data["reason"])
                 except OrderError as error:
                     self.message_user(request, f"{order}: {error.message}", messages.ERROR)
                 else:
-                    self.message_user(request, f"{order}: {_('done')}", messages.SUCCESS)
+                    text = done if isinstance(done, str) else _("done")
+                    self.message_user(request, f"{order}: {text}", messages.SUCCESS)
             return self.after_action(request, queryset)
         context = {
             **self.admin_site.each_context(request),
@@ -299,3 +302,11 @@ def describe(order: CashInOrder) -> str:
     if order.last_error:
         text += " — " + order.last_error
     return text
+
+
+def resolution_message(outcome) -> str:
+    if outcome.proposal is None:
+        return _("done")
+    return _("proposed (#%(id)s); it is applied when another staff member approves it.") % {
+        "id": outcome.proposal.pk
+    }

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,11 +10,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orders.admin.approvals import reason_page
 from orders.admin.common import CheckedQueryStringAdmin, taka
-from orders.admin.forms import AdjustBalanceForm, ResellerChangeForm, ResellerCreateForm
-from orders.errors import InsufficientBalance
+from orders.admin.forms import AdjustBalanceForm, ReasonForm, ResellerChangeForm, ResellerCreateForm
+from orders.errors import OrderError
 from orders.models import Reseller
-from orders.wallet.ledger import staff_adjust_balance
+from orders.staff.approvals import propose_balance_adjustment
+from orders.staff.audit import Action, record
 from orders.wallet.resellers import reseller_create, reseller_set_state
 
 EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url"]
@@ -43,8 +45,14 @@ class ResellerAdmin(CheckedQueryStringAdmin):
         # Only the limit fields: a full save would write back a balance read before the
         # form was shown, undoing every debit and credit made since.
         changed = [name for name in form.changed_data if name in EDITABLE_FIELDS]
-        if changed:
+        if not changed:
+            return
+        with transaction.atomic():
             obj.save(update_fields=changed)
+            if "callback_url" in changed:
+                old = form.initial.get("callback_url", "")
+                record(request.user, Action.CALLBACK_URL_CHANGED, reseller=obj, target=obj,
+                       details={"old": old, "new": obj.callback_url}, request=request)  # fmt: skip
 
     def get_urls(self):
         adjust = path(
@@ -64,19 +72,29 @@ class ResellerAdmin(CheckedQueryStringAdmin):
 
     @admin.action(description=gettext_lazy("Suspend"), permissions=["change"])
     def suspend(self, request, queryset):
-        self.set_state(request, queryset, active=False)
+        return self.set_state(request, queryset, active=False)
 
     @admin.action(description=gettext_lazy("Reactivate"), permissions=["change"])
     def reactivate(self, request, queryset):
-        self.set_state(request, queryset, active=True)
+        return self.set_state(request, queryset, active=True)
 
-    def set_state(self, request, queryset, *, active: bool) -> None:
+    def set_state(self, request, queryset, *, active: bool):
+        """Ask for the reason first; it is kept in the audit log with the change."""
+        confirmed = "confirm" in request.POST
+        form = ReasonForm(request.POST if confirmed else None)
+        if not (confirmed and form.is_valid()):
+            title = _("Reactivate resellers") if active else _("Suspend resellers")
+            action = "reactivate" if active else "suspend"
+            return reason_page(self, request, list(queryset), action=action, title=title,
+                               form=form)  # fmt: skip
         for reseller in queryset:
-            reseller_set_state(reseller_id=reseller.pk, active=active)
+            reseller_set_state(reseller_id=reseller.pk, active=active, staff_user=request.user,
+                               reason=form.cleaned_data["reason"], request=request)  # fmt: skip
             self.log_change(request, reseller, _("Reactivated") if active else _("Suspended"))
         verb = _("reactivated") if active else _("suspended")
         message = _("%(n)s reseller(s) %(verb)s.") % {"n": len(queryset), "verb": verb}
         self.message_user(request, message)
+        return None
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
@@ -84,14 +102,32 @@ class ResellerAdmin(CheckedQueryStringAdmin):
         form = ResellerCreateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                reseller = reseller_create(**form.cleaned_data, created_by=request.user)
+                reseller, outcome = self.create_with_opening_balance(request, form.cleaned_data)
             except ValidationError as error:
                 form.add_error("password", error)
             else:
                 self.log_addition(request, reseller, _("Created with the add form"))
                 self.message_user(request, _("Reseller %(name)s created.") % {"name": reseller})
+                if outcome is not None:
+                    self.message_user(request, adjustment_message(outcome), messages.SUCCESS)
                 return redirect(reverse("admin:orders_reseller_change", args=[reseller.pk]))
         return self.form_page(request, form, _("Add reseller"))
+
+    def create_with_opening_balance(self, request, data):
+        """An opening balance is a staff money move like any other: it may need approval."""
+        opening = data.pop("opening_balance", 0)
+        with transaction.atomic():
+            reseller = reseller_create(**data, created_by=request.user)
+            if not opening:
+                return reseller, None
+            outcome = propose_balance_adjustment(
+                reseller_id=reseller.pk,
+                amount=opening,
+                staff_user=request.user,
+                reason="Opening balance",
+                request=request,
+            )
+        return reseller, outcome
 
     def adjust_balance_view(self, request, object_id):
         reseller = self.get_object(request, object_id)
@@ -102,15 +138,14 @@ class ResellerAdmin(CheckedQueryStringAdmin):
         form = AdjustBalanceForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                entry = staff_adjust_balance(
-                    reseller_id=reseller.pk, staff_user=request.user, **form.cleaned_data
-                )
-            except InsufficientBalance as error:
+                outcome = propose_balance_adjustment(
+                    reseller_id=reseller.pk, staff_user=request.user, request=request,
+                    **form.cleaned_data,
+                )  # fmt: skip
+            except OrderError as error:
                 form.add_error("amount", error.message)
             else:
-                message = _("Balance adjusted by %(amount)s; it is now %(balance)s.")
-                values = {"amount": taka(entry.amount), "balance": taka(entry.balance_after)}
-                self.message_user(request, message % values, messages.SUCCESS)
+                self.message_user(request, adjustment_message(outcome), messages.SUCCESS)
                 return redirect(reverse("admin:orders_reseller_change", args=[reseller.pk]))
         title = _("Adjust the balance of %(name)s (now %(balance)s)") % {
             "name": reseller,
@@ -127,3 +162,14 @@ class ResellerAdmin(CheckedQueryStringAdmin):
             "original": reseller,
         }
         return TemplateResponse(request, "admin/orders/reseller/form_page.html", context)
+
+
+def adjustment_message(outcome) -> str:
+    if outcome.proposal is not None:
+        return _(
+            "Adjustment of %(amount)s proposed (#%(id)s); it is applied when another staff "
+            "member approves it."
+        ) % {"amount": taka(outcome.proposal.amount), "id": outcome.proposal.pk}
+    entry = outcome.applied
+    message = _("Balance adjusted by %(amount)s; it is now %(balance)s.")
+    return message % {"amount": taka(entry.amount), "balance": taka(entry.balance_after)}

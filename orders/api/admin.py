@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from orders.admin.common import CheckedQueryStringAdmin
 from orders.api.allowlist import AllowListError, normalize_allow_list
-from orders.api.keys import api_key_create, api_key_revoke
+from orders.api.keys import api_key_create, api_key_revoke, api_key_set_allow_list
 from orders.api.webhooks import webhook_send_again
 from orders.errors import OrderError
 from orders.models import ApiKey, OneTimeSecret, WebhookAttempt, WebhookDelivery
@@ -67,9 +67,16 @@ class ApiKeyAdmin(CheckedQueryStringAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)  # audit: allow-list change
+            allowed_ips = obj.allowed_ips
+            obj.allowed_ips = ApiKey.objects.get(pk=obj.pk).allowed_ips
+            super().save_model(request, obj, form, change)
+            api_key_set_allow_list(
+                key_id=obj.pk, allowed_ips=allowed_ips, actor=request.user, request=request
+            )
             return
-        plaintext, key = api_key_create(reseller=obj.reseller, name=obj.name)
+        plaintext, key = api_key_create(
+            reseller=obj.reseller, name=obj.name, actor=request.user, request=request
+        )
         key.allowed_ips = obj.allowed_ips
         key.save(update_fields=["allowed_ips"])
         obj.pk, obj.prefix, obj.key_hash, obj.created_at = (
@@ -112,7 +119,7 @@ class ApiKeyAdmin(CheckedQueryStringAdmin):
     @admin.action(description=gettext_lazy("Revoke selected keys"))
     def revoke(self, request, queryset):
         for key in queryset:
-            api_key_revoke(key_id=key.pk)
+            api_key_revoke(key_id=key.pk, actor=request.user, request=request)
         messages.success(request, _("%(n)s key(s) revoked.") % {"n": queryset.count()})
 
 

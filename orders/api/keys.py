@@ -8,12 +8,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.api.allowlist import normalize_allow_list
 from orders.errors import OrderError
 from orders.models import ApiKey, Reseller
+from orders.staff.audit import Action, record
 
 KEY_PREFIX = "rk_"
 SHOWN_PREFIX_LENGTH = 11  # "rk_" and 8 random characters, enough to tell keys apart
@@ -30,28 +32,38 @@ def hash_key(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def api_key_create(*, reseller: Reseller, name: str) -> tuple[str, ApiKey]:
+def api_key_create(
+    *, reseller: Reseller, name: str, actor=None, request=None
+) -> tuple[str, ApiKey]:
     """A new key for `reseller`; the plaintext is returned here and never again."""
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ApiKeyError(_("Name the key (up to 100 characters), e.g. 'shop server'."))
     plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey.objects.create(
-        reseller=reseller,
-        name=name,
-        prefix=plaintext[:SHOWN_PREFIX_LENGTH],
-        key_hash=hash_key(plaintext),
-    )
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            reseller=reseller,
+            name=name,
+            prefix=plaintext[:SHOWN_PREFIX_LENGTH],
+            key_hash=hash_key(plaintext),
+        )
+        record(actor, Action.API_KEY_CREATED, reseller=reseller, target=key,
+               details={"name": name, "prefix": key.prefix}, request=request)  # fmt: skip
     return plaintext, key
 
 
-def api_key_revoke(*, key_id: int, reseller: Reseller | None = None) -> ApiKey:
+def api_key_revoke(
+    *, key_id: int, reseller: Reseller | None = None, actor=None, request=None
+) -> ApiKey:
     """Revoke a key (a reseller only their own; staff pass no reseller). Idempotent."""
     keys = ApiKey.objects.all() if reseller is None else ApiKey.objects.filter(reseller=reseller)
-    key = keys.get(pk=key_id)
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+    with transaction.atomic():
+        key = keys.select_for_update().get(pk=key_id)
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            record(actor, Action.API_KEY_REVOKED, reseller=key.reseller, target=key,
+                   details={"name": key.name, "prefix": key.prefix}, request=request)  # fmt: skip
     return key
 
 
@@ -69,12 +81,19 @@ def api_key_authenticate(plaintext: str, ip: str | None = None) -> ApiKey | None
     return key
 
 
-def api_key_set_allow_list(*, key_id: int, allowed_ips: str, reseller: Reseller | None = None):
+def api_key_set_allow_list(
+    *, key_id: int, allowed_ips: str, reseller: Reseller | None = None, actor=None, request=None
+):
     """Set a key's IP allow-list (a reseller only their own; staff pass no reseller)."""
     keys = ApiKey.objects.all() if reseller is None else ApiKey.objects.filter(reseller=reseller)
-    key = keys.get(pk=key_id)
-    key.allowed_ips = normalize_allow_list(allowed_ips)
-    key.save(update_fields=["allowed_ips"])
+    with transaction.atomic():
+        key = keys.select_for_update().get(pk=key_id)
+        before, key.allowed_ips = key.allowed_ips, normalize_allow_list(allowed_ips)
+        key.save(update_fields=["allowed_ips"])
+        if key.allowed_ips != before:
+            details = {"before": before, "after": key.allowed_ips}
+            record(actor, Action.KEY_ALLOWLIST_CHANGE, reseller=key.reseller, target=key,
+                   details=details, request=request)  # fmt: skip
     return key
 
 

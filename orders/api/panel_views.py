@@ -29,7 +29,9 @@ def api_keys(request):
     reseller = _reseller(request)
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plaintext, key = api_key_create(reseller=reseller, name=form.cleaned_data["name"])
+        plaintext, key = api_key_create(
+            reseller=reseller, name=form.cleaned_data["name"], actor=request.user, request=request
+        )
         request.session[NEW_KEY_SESSION] = {"id": key.pk, "key": plaintext}
         return redirect("api-keys")
     context = {
@@ -45,7 +47,7 @@ def api_keys(request):
 def api_key_revoke_view(request, key_id: int):
     reseller = _reseller(request)
     key = get_object_or_404(ApiKey, pk=key_id, reseller=reseller)
-    api_key_revoke(key_id=key.pk, reseller=reseller)
+    api_key_revoke(key_id=key.pk, reseller=reseller, actor=request.user, request=request)
     messages.success(request, _("Key “%(name)s” revoked; it no longer works.") % {"name": key.name})
     return redirect("api-keys")
 
@@ -56,7 +58,12 @@ def webhooks(request):
     form = CallbackUrlForm(request.POST or None, initial={"callback_url": reseller.callback_url})
     if request.method == "POST" and form.is_valid():
         try:
-            webhook_set_callback_url(reseller=reseller, url=form.cleaned_data["callback_url"])
+            webhook_set_callback_url(
+                reseller=reseller,
+                url=form.cleaned_data["callback_url"],
+                actor=request.user,
+                request=request,
+            )
         except OrderError as error:
             form.add_error("callback_url", error.message)
         else:
@@ -100,7 +107,11 @@ def api_key_allow_list_view(request, key_id: int):
     key = get_object_or_404(ApiKey, pk=key_id, reseller=reseller)
     try:
         api_key_set_allow_list(
-            key_id=key.pk, allowed_ips=request.POST.get("allowed_ips", ""), reseller=reseller
+            key_id=key.pk,
+            allowed_ips=request.POST.get("allowed_ips", ""),
+            reseller=reseller,
+            actor=request.user,
+            request=request,
         )
     except OrderError as error:
         messages.error(request, error.message)

@@ -36,6 +36,7 @@ from orders.api.callback_urls import (
 )
 from orders.api.serialize import order_json
 from orders.models import CashInOrder, OutboxEvent, Reseller, WebhookAttempt, WebhookDelivery
+from orders.staff.audit import Action, record
 
 log = logging.getLogger(__name__)
 
@@ -113,17 +114,22 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_hex(24)
 
 
-def webhook_set_callback_url(*, reseller: Reseller, url: str) -> Reseller:
+def webhook_set_callback_url(*, reseller: Reseller, url: str, actor=None, request=None) -> Reseller:
     """Set (or clear, with "") the callback URL; a signing secret is made on first use."""
     url = (url or "").strip()
     if url:
         check_callback_url(url)
+    old_url = reseller.callback_url
     reseller.callback_url = url
     fields = ["callback_url"]
     if url and not reseller.webhook_secret:
         reseller.webhook_secret = new_secret()
         fields.append("webhook_secret")
-    reseller.save(update_fields=fields)
+    with transaction.atomic():
+        reseller.save(update_fields=fields)
+        if url != old_url:
+            record(actor, Action.CALLBACK_URL_CHANGED, reseller=reseller, target=reseller,
+                   details={"old": old_url, "new": url}, request=request)  # fmt: skip
     return reseller
 
 

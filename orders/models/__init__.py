@@ -8,6 +8,7 @@ from orders.models.outbox import OutboxEvent
 from orders.models.payin import PayIn, PayInStatus
 from orders.models.reseller import Reseller
 from orders.models.security import LoginThrottle, OneTimeSecret
+from orders.models.staff import AuditEntry, StaffProposal
 
 __all__ = [
     "ApiKey",
@@ -28,4 +29,6 @@ __all__ = [
     "BulkUpload",
     "LoginThrottle",
     "OneTimeSecret",
+    "AuditEntry",
+    "StaffProposal",
 ]

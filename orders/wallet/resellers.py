@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from orders.models import Reseller
+from orders.staff.audit import Action, record
 from orders.wallet.ledger import staff_adjust_balance
 
 
@@ -39,6 +40,15 @@ def reseller_create(
     return reseller
 
 
-def reseller_set_state(*, reseller_id: int, active: bool) -> None:
+def reseller_set_state(
+    *, reseller_id: int, active: bool, staff_user=None, reason: str = "", request=None
+) -> None:
+    """Suspend or reactivate; the change and its reason go to the audit log together."""
     state = Reseller.State.ACTIVE if active else Reseller.State.SUSPENDED
-    Reseller.objects.filter(pk=reseller_id).update(state=state)
+    with transaction.atomic():
+        reseller = Reseller.objects.select_for_update().get(pk=reseller_id)
+        before = reseller.state
+        Reseller.objects.filter(pk=reseller_id).update(state=state)
+        action = Action.RESELLER_REACTIVATED if active else Action.RESELLER_SUSPENDED
+        record(staff_user, action, reseller=reseller, target=reseller, reason=reason,
+               details={"from": before, "to": state}, request=request)  # fmt: skip

@@ -2,8 +2,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from orders.models import StaffProposal
 from tests.factories import ResellerFactory, StaffUserFactory
 from tests.twofactor import log_in_verified
 
@@ -28,6 +30,25 @@ def staff(db):
 def staff_client(client, staff):
     log_in_verified(client, staff)  # a confirmed TOTP device, the session verified with it
     return client
+
+
+@pytest.fixture
+def second_staff(db):
+    return StaffUserFactory()
+
+
+@pytest.fixture
+def second_staff_client(second_staff):
+    """Another staff member in their own browser: the one who approves proposals."""
+    other = Client()
+    log_in_verified(other, second_staff)
+    return other
+
+
+def approve_pending(client):
+    """Approve every pending proposal through the admin action (as the client's staff member)."""
+    pending = StaffProposal.objects.filter(status=StaffProposal.Status.PENDING)
+    return run_action(client, "staffproposal", "approve_selected", list(pending))
 
 
 @pytest.fixture

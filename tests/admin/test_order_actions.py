@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from orders.cashin.submit import cashin_submit
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller, StatusChange
-from tests.admin.conftest import change_url, messages_of, run_action
+from tests.admin.conftest import approve_pending, change_url, messages_of, run_action
 from tests.factories import CashInOrderFactory
 from tests.twofactor import log_in_verified
 
@@ -37,7 +37,7 @@ def test_resolve_as_failed_asks_for_a_reason_first(sandbox, staff_client, resell
 
 
 def test_staff_failure_refunds_exactly_once_and_names_the_staff_member(
-    sandbox, staff_client, staff, reseller
+    sandbox, staff_client, staff, second_staff_client, reseller
 ):
     order = stuck_order(reseller)
 
@@ -49,25 +49,32 @@ def test_staff_failure_refunds_exactly_once_and_names_the_staff_member(
         confirm="yes",
         reason="NICTBD support: never delivered",
     )
+    assert CashInOrder.objects.get(pk=order.pk).status == OrderStatus.PENDING  # proposed only
+    approve_pending(second_staff_client)
     second = run_action(
         staff_client, "cashinorder", "resolve_failed", [order], confirm="yes", reason="again"
     )
+    refused = approve_pending(second_staff_client)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.FAILED
     assert balance(reseller) == Decimal("10000.00")
     refund = LedgerEntry.objects.get(order=order, kind=REFUND)
     assert refund.amount == Decimal("500.00")
-    assert (refund.staff_user, refund.reason) == (staff, "NICTBD support: never delivered")
+    assert refund.staff_user == staff
+    assert refund.reason.startswith("NICTBD support: never delivered [proposal #")
     change = StatusChange.objects.get(order=order, to_status=OrderStatus.FAILED)
     assert (change.source, change.staff_user) == ("staff", staff)
-    assert change.reason == "NICTBD support: never delivered"
-    assert any("done" in m for m in messages_of(first))
-    assert any("cannot go from failed to failed" in m for m in messages_of(second))
+    assert change.reason.startswith("NICTBD support: never delivered")
+    assert any("proposed" in m for m in messages_of(first))
+    assert any("proposed" in m for m in messages_of(second))
+    assert any("cannot go from failed to failed" in m for m in messages_of(refused))
     assert LedgerEntry.objects.filter(order=order, kind=REFUND).count() == 1
 
 
-def test_staff_success_is_recorded_and_refunds_nothing(sandbox, staff_client, staff, reseller):
+def test_staff_success_is_recorded_and_refunds_nothing(
+    sandbox, staff_client, staff, second_staff_client, reseller
+):
     order = stuck_order(reseller)
 
     run_action(
@@ -78,20 +85,25 @@ def test_staff_success_is_recorded_and_refunds_nothing(sandbox, staff_client, st
         confirm="yes",
         reason="Receiver confirmed by phone",
     )
+    approve_pending(second_staff_client)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.SUCCESS
     assert balance(reseller) == Decimal("9500.00")
     change = order.history.get(to_status=OrderStatus.SUCCESS)
-    assert (change.staff_user, change.reason) == (staff, "Receiver confirmed by phone")
+    assert change.staff_user == staff
+    assert change.reason.startswith("Receiver confirmed by phone")
 
 
-def test_invalid_transition_is_shown_as_an_admin_message(staff_client, reseller):
+def test_invalid_transition_is_shown_as_an_admin_message(
+    staff_client, second_staff_client, reseller
+):
     order = CashInOrderFactory(reseller=reseller, status=OrderStatus.REFUNDED)
 
-    response = run_action(
+    run_action(
         staff_client, "cashinorder", "resolve_success", [order], confirm="yes", reason="typo"
     )
+    response = approve_pending(second_staff_client)
 
     assert response.status_code == 200
     assert any("cannot go from refunded to success" in m for m in messages_of(response))

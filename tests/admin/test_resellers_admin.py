@@ -7,8 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders.models import LedgerEntry, Reseller
-from tests.admin.conftest import change_url, changelist_url, messages_of, run_action
+from orders.models import AuditEntry, LedgerEntry, Reseller
+from tests.admin.conftest import (
+    approve_pending,
+    change_url,
+    changelist_url,
+    messages_of,
+    run_action,
+)
 from tests.factories import PASSWORD, ResellerFactory
 from tests.twofactor import log_in_verified
 
@@ -30,17 +36,32 @@ def test_reseller_list_shows_balance_in_taka(staff_client, db):
     assert "৳1,234.50" in page
 
 
-def test_adjust_balance_writes_a_ledger_entry_with_staff_and_reason(staff_client, staff, reseller):
+def test_adjust_balance_writes_a_ledger_entry_with_staff_and_reason(
+    staff_client, staff, second_staff_client, reseller
+):
     response = staff_client.post(
         adjust_url(reseller), {"amount": "-2500.50", "reason": "Chargeback #88"}, follow=True
     )
+    assert balance(reseller) == Decimal("10000.00")  # proposed, not applied
+    approve_pending(second_staff_client)
 
     assert balance(reseller) == Decimal("7499.50")
     entry = LedgerEntry.objects.filter(reseller=reseller).latest("id")
     assert entry.kind == LedgerEntry.Kind.ADJUSTMENT
     assert (entry.amount, entry.balance_after) == (Decimal("-2500.50"), Decimal("7499.50"))
-    assert (entry.staff_user, entry.reason) == (staff, "Chargeback #88")
-    assert any("-৳2,500.50" in m and "৳7,499.50" in m for m in messages_of(response))
+    assert entry.staff_user == staff and entry.reason.startswith("Chargeback #88")
+    assert any("-৳2,500.50" in m and "proposed" in m for m in messages_of(response))
+
+
+def test_adjust_balance_below_the_threshold_applies_at_once(settings, staff_client, reseller):
+    settings.STAFF_APPROVAL_THRESHOLD = Decimal("1000")
+
+    response = staff_client.post(
+        adjust_url(reseller), {"amount": "-999.99", "reason": "fee"}, follow=True
+    )
+
+    assert balance(reseller) == Decimal("9000.01")
+    assert any("৳9,000.01" in m for m in messages_of(response))
 
 
 def test_adjust_balance_below_zero_is_refused_with_a_clear_error(staff_client, reseller):
@@ -100,17 +121,28 @@ def test_balance_and_state_are_not_editable_on_the_page(staff_client, reseller):
     assert adjust_url(reseller) in page
 
 
-def test_suspend_and_reactivate(staff_client, staff, reseller):
-    run_action(staff_client, "reseller", "suspend", [reseller])
+def test_suspend_and_reactivate_ask_for_a_reason_kept_in_the_audit_log(
+    staff_client, staff, reseller
+):
+    asked = run_action(staff_client, "reseller", "suspend", [reseller])
+    assert "Reason" in asked.content.decode()
+    assert Reseller.objects.get(pk=reseller.pk).state == Reseller.State.ACTIVE
+
+    run_action(staff_client, "reseller", "suspend", [reseller], confirm="yes", reason="fraud")
     assert Reseller.objects.get(pk=reseller.pk).state == Reseller.State.SUSPENDED
 
-    run_action(staff_client, "reseller", "reactivate", [reseller])
+    run_action(staff_client, "reseller", "reactivate", [reseller], confirm="yes", reason="ok")
     assert Reseller.objects.get(pk=reseller.pk).state == Reseller.State.ACTIVE
+    audited = AuditEntry.objects.filter(reseller=reseller, actor=staff).order_by("id")
+    assert [(e.action, e.reason) for e in audited] == [
+        ("reseller_suspended", "fraud"),
+        ("reseller_reactivated", "ok"),
+    ]
     logged = LogEntry.objects.filter(object_id=str(reseller.pk), user=staff)
     assert sorted(logged.values_list("change_message", flat=True)) == ["Reactivated", "Suspended"]
 
 
-def test_create_reseller_with_opening_balance(staff_client, staff, db):
+def test_create_reseller_with_opening_balance(staff_client, staff, second_staff_client, db):
     response = staff_client.post(
         changelist_url("reseller") + "add/",
         {
@@ -124,14 +156,13 @@ def test_create_reseller_with_opening_balance(staff_client, staff, db):
     reseller = Reseller.objects.get(user__username="khulna-mobile")
     assert response.status_code == 302
     assert response["Location"] == change_url("reseller", reseller.pk)
-    assert reseller.balance == Decimal("5000.00")
+    assert reseller.balance == Decimal("0.00")  # the opening balance waits for approval
     assert reseller.user.check_password(PASSWORD)
+    approve_pending(second_staff_client)
+    assert balance(reseller) == Decimal("5000.00")
     entry = LedgerEntry.objects.get(reseller=reseller)
-    assert (entry.amount, entry.staff_user, entry.reason) == (
-        Decimal("5000.00"),
-        staff,
-        "Opening balance",
-    )
+    assert (entry.amount, entry.staff_user) == (Decimal("5000.00"), staff)
+    assert entry.reason.startswith("Opening balance")
 
 
 def test_create_reseller_shows_password_and_username_errors(staff_client, reseller):

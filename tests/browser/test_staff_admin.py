@@ -46,8 +46,19 @@ def test_staff_resolves_a_flagged_order_and_the_reseller_sees_the_refund(
     staff_page.click("form.staff-actions button:has-text('Run')")
     staff_page.fill("[name=reason]", "Provider confirmed by phone: never delivered")
     staff_page.click("input[value=Confirm]")
-    expect(staff_page.locator(".messagelist")).to_contain_text(order.client_reference)
+    expect(staff_page.locator(".messagelist")).to_contain_text("proposed")
     staff_page.context.close()
+
+    # A second staff member approves the proposal; only then is the order failed and refunded.
+    approver_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in_to_admin(approver_page, live_server, StaffUserFactory())
+    approver_page.goto(f"{live_server.url}/admin/orders/staffproposal/")
+    expect(approver_page.locator("#result_list")).to_contain_text("never delivered")
+    approver_page.check("#result_list input[name=_selected_action]")
+    approver_page.select_option("select[name=action]", "approve_selected")
+    approver_page.click("button[name=index]")
+    expect(approver_page.locator(".messagelist")).to_contain_text("applied")
+    approver_page.context.close()
 
     reseller_page = browser.new_context(viewport=PHONE, locale="en-US").new_page()
     log_in(reseller_page, live_server, reseller)

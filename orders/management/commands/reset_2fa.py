@@ -20,5 +20,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        count = reset_two_factor(user)
+        count = reset_two_factor(user, reason="manage.py reset_2fa")
         self.stdout.write(f"{username}: {count} device(s) removed; they set up a new one next.")

@@ -3,7 +3,7 @@
 Setup: `pending_device` (unconfirmed until a code from it is typed) and `confirm_device`
 (confirms it, drops any older device and returns fresh recovery codes, shown once).
 `reset_two_factor` deletes every device: the user sets one up again (staff at the next admin
-visit). Audit entries belong in confirm_device, reset_two_factor and disable (see README).
+visit). Both write an audit entry in their transaction.
 """
 
 import qrcode
@@ -12,6 +12,8 @@ from django.db import transaction
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from orders.staff.audit import Action, record
 
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "authenticator"
@@ -51,6 +53,7 @@ def confirm_device(user, device: TOTPDevice, code: str) -> list[str] | None:
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        record(user, Action.TWO_FA_SETUP, reseller=_reseller_of(user))
         return new_recovery_codes(user)
 
 
@@ -70,10 +73,20 @@ def check_code(user, code: str):
     return match_token(user, code)
 
 
-def reset_two_factor(user) -> int:
-    """Delete every device of `user`; returns how many there were."""
-    count = 0
-    for device in list(devices_for_user(user, confirmed=None)):
-        device.delete()
-        count += 1
+def reset_two_factor(user, *, actor=None, reason: str = "") -> int:
+    """Delete every device of `user`; returns how many there were.
+
+    `actor` is who asked: the user turning it off, or None for the reset_2fa command."""
+    with transaction.atomic():
+        count = 0
+        for device in list(devices_for_user(user, confirmed=None)):
+            device.delete()
+            count += 1
+        details = {"user": user.get_username(), "devices": count}
+        record(actor, Action.TWO_FA_RESET, reseller=_reseller_of(user), reason=reason,
+               details=details)  # fmt: skip
     return count
+
+
+def _reseller_of(user):
+    return getattr(user, "reseller", None) if not user.is_staff else None

@@ -73,7 +73,7 @@ def account_settings(request):
     form = CodeForm(request.POST or None)
     if on and request.method == "POST" and form.is_valid():
         if check_code(request.user, form.cleaned_data["code"]) is not None:
-            reset_two_factor(request.user)
+            reset_two_factor(request.user, actor=request.user, reason="turned off by the user")
             messages.success(request, _("Two-step login is off."))
             return redirect("account_settings")
         form.add_error("code", _("That code is not right."))
