@@ -5,6 +5,7 @@ from orders.models.ledger import LedgerEntry
 from orders.models.outbox import OutboxEvent
 from orders.models.payin import PayIn, PayInStatus
 from orders.models.reseller import Reseller
+from orders.models.tree import RatePlan, Transfer
 
 __all__ = [
     "ApiKey",
@@ -18,4 +19,6 @@ __all__ = [
     "PayInStatus",
     "Reseller",
     "StatusChange",
+    "RatePlan",
+    "Transfer",
 ]
