@@ -70,6 +70,8 @@ ORDER = {
         "receiver_number": {"type": "string", "example": "01712345670"},
         "amount": MONEY,
         "debit_amount": MONEY,
+        "fee": {**MONEY, "description": "Your rate plan's fee, fixed when the order was sent."},
+        "total": {**MONEY, "description": "amount + fee: what your balance paid."},
         "currency": {"type": "string", "enum": ["BDT"]},
         "status": {"type": "string", "enum": CASHIN.public_names},
         "final": {
