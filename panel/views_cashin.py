@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from orders import recent, selectors
 from orders.cashin import submit as cashin
 from orders.errors import OrderError
-from orders.wallet.fees import cashin_fee
 from orders.localtime import local_text
+from orders.wallet.fees import cashin_fee
 from panel.forms import CashInConfirmForm, CashInForm, OrderFilterForm, show_error
 from panel.templatetags.panel_tags import badge
 from panel.views_common import reseller_required, stream_csv, with_balance

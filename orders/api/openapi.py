@@ -2,6 +2,7 @@
 /api/v1/docs. Tests run schemathesis against the live server with it, so it must stay true.
 Status names come from the declared lifecycle (orders.lifecycle.declaration)."""
 
+from orders.api.openapi_tree import tree_paths
 from orders.lifecycle.declaration import CASHIN
 from orders.lifecycle.declaration import PAYIN as PAYIN_LIFECYCLE
 
@@ -274,6 +275,9 @@ PATHS = {
     },
 }
 
+TREE_PATHS, TREE_SCHEMAS = tree_paths(_json, _body, COMMON_ERRORS, INVALID, MONEY, AMOUNT)
+PATHS.update(TREE_PATHS)
+
 SPEC = {
     "openapi": "3.0.3",
     "info": {
@@ -307,6 +311,7 @@ SPEC = {
             "Error": ERROR,
             "CashInRequest": CASHIN_REQUEST,
             "PayInRequest": PAYIN_REQUEST,
+            **TREE_SCHEMAS,
         },
     },
 }

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models.reseller import MONEY
 
-
 # At most one of each per order (fees, commissions) and per transfer, in the database too.
 ORDER_ONCE = ("order_fee", "order_fee_refund", "commission", "commission_reversal")
 TRANSFER_KINDS = ("transfer_out", "transfer_in")

@@ -81,7 +81,9 @@ class Transfer(models.Model):
                 name="transfer_one_per_reference",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
-            models.CheckConstraint(condition=~Q(parent=models.F("child")), name="transfer_two_sides"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("child")), name="transfer_two_sides"
+            ),
         ]
 
     def __str__(self) -> str:

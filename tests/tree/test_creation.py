@@ -11,8 +11,9 @@ def test_a_child_gets_the_parents_limits_and_plan_by_default(parent, plan, setti
     child = make_child(parent, name="Rahim Store", phone="01812345678")
 
     assert child.parent_id == parent.pk and child.rate_plan == plan
-    assert (child.min_amount, child.max_amount, child.daily_limit) == (
-        settings.CASHIN_MIN_AMOUNT, settings.CASHIN_MAX_AMOUNT, settings.CASHIN_DAILY_LIMIT)  # fmt: skip
+    limits = (child.min_amount, child.max_amount, child.daily_limit)
+    assert limits == (settings.CASHIN_MIN_AMOUNT, settings.CASHIN_MAX_AMOUNT,
+                      settings.CASHIN_DAILY_LIMIT)  # fmt: skip
     assert child.balance == Decimal("0.00") and child.is_active
 
 

@@ -10,10 +10,10 @@ from orders.cashin.staff import cashin_resolve_by_staff
 from orders.models import LedgerEntry
 from tests.factories import StaffUserFactory
 from tests.orders.conftest import (  # noqa: F401
-    fast_polling,
     assert_ledger_consistent,
     balance,
     entries,
+    fast_polling,  # noqa: F401  (a fixture)
     order_status,
     submit,
     sweep_until,
@@ -21,11 +21,11 @@ from tests.orders.conftest import (  # noqa: F401
 from tests.tree.conftest import fund
 
 Kind = LedgerEntry.Kind
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_polling")]
 
 
 @pytest.fixture
-def funded_child(parent, child, sandbox, fast_polling):
+def funded_child(parent, child, sandbox):
     fund(parent, child, "1000")
     return child
 
@@ -81,7 +81,7 @@ def test_the_database_refuses_a_second_fee_refund_or_commission(parent, funded_c
                                        balance_after=Decimal("1"), order=order)  # fmt: skip
 
 
-def test_a_top_level_reseller_pays_the_fee_but_earns_no_one_a_commission(parent, sandbox, fast_polling):
+def test_a_top_level_reseller_pays_the_fee_but_earns_no_one_a_commission(parent, sandbox):
     order = submit(parent, 0, amount="1000")
     sweep_until(lambda: order_status(order) == "success")
 

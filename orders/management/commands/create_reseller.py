@@ -3,7 +3,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-
 from django.db import transaction
 
 from orders.errors import OrderError
