@@ -12,23 +12,25 @@ from django.utils.translation import gettext_lazy
 
 from orders.admin.common import CheckedQueryStringAdmin, taka
 from orders.admin.forms import AdjustBalanceForm, ResellerChangeForm, ResellerCreateForm
+from orders.admin.tree import ChildInline
 from orders.errors import InsufficientBalance
 from orders.models import Reseller
 from orders.wallet.ledger import staff_adjust_balance
 from orders.wallet.resellers import reseller_create, reseller_set_state
 
-EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url"]
+EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url", "rate_plan"]
 
 
 @admin.register(Reseller)
 class ResellerAdmin(CheckedQueryStringAdmin):
     list_display = ["username", "state", "balance_taka", "min_amount", "max_amount"]
-    list_display += ["daily_limit", "created_at"]
-    list_filter = ["state"]
+    list_display += ["daily_limit", "parent", "rate_plan", "created_at"]
+    list_filter = ["state", ("parent", admin.RelatedOnlyFieldListFilter), "rate_plan"]
     search_fields = ["user__username", "user__email"]
-    list_select_related = ["user"]
-    fields = ["username", "state", "balance_taka", *EDITABLE_FIELDS, "created_at"]
-    readonly_fields = ["username", "state", "balance_taka", "created_at"]
+    list_select_related = ["user", "parent__user", "rate_plan"]
+    fields = ["username", "parent", "state", "balance_taka", *EDITABLE_FIELDS, "created_at"]
+    readonly_fields = ["username", "parent", "state", "balance_taka", "created_at"]
+    inlines = [ChildInline]
     actions = ["suspend", "reactivate"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = ResellerChangeForm
