@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from panel import views, views_cashin, views_wallet
+from panel import views, views_cashin, views_team, views_wallet
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -22,4 +22,10 @@ urlpatterns = [
     path("funds/add/", views_wallet.payin_new, name="payin_new"),
     path("funds/<int:pk>/", views_wallet.payin_detail, name="payin_detail"),
     path("funds/<int:pk>/live/", views_wallet.payin_live, name="payin_live"),
+    path("team/", views_team.team_list, name="team_list"),
+    path("team/new/", views_team.team_new, name="team_new"),
+    path("team/<int:pk>/", views_team.team_detail, name="team_detail"),
+    path("team/<int:pk>/transfer/", views_team.team_transfer, name="team_transfer"),
+    path("team/<int:pk>/state/", views_team.team_state, name="team_state"),
+    path("team/<int:pk>/orders/<int:order_pk>/", views_team.team_order, name="team_order"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from orders.admin.common import CheckedQueryStringAdmin, taka
 from orders.admin.forms import AdjustBalanceForm, ResellerChangeForm, ResellerCreateForm
-from orders.admin.tree import ChildInline
+from orders.admin.tree import sub_resellers_link
 from orders.errors import InsufficientBalance
 from orders.models import Reseller
 from orders.wallet.ledger import staff_adjust_balance
@@ -28,9 +28,10 @@ class ResellerAdmin(CheckedQueryStringAdmin):
     list_filter = ["state", ("parent", admin.RelatedOnlyFieldListFilter), "rate_plan"]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "parent__user", "rate_plan"]
-    fields = ["username", "parent", "state", "balance_taka", *EDITABLE_FIELDS, "created_at"]
-    readonly_fields = ["username", "parent", "state", "balance_taka", "created_at"]
-    inlines = [ChildInline]
+    fields = ["username", "parent", "sub_resellers", "state", "balance_taka", *EDITABLE_FIELDS]
+    fields += ["created_at"]
+    readonly_fields = ["username", "parent", "sub_resellers", "state", "balance_taka"]
+    readonly_fields += ["created_at"]
     actions = ["suspend", "reactivate"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = ResellerChangeForm
@@ -59,6 +60,10 @@ class ResellerAdmin(CheckedQueryStringAdmin):
     @admin.display(description=gettext_lazy("username"), ordering="user__username")
     def username(self, reseller: Reseller) -> str:
         return reseller.user.get_username()
+
+    @admin.display(description=gettext_lazy("sub-resellers"))
+    def sub_resellers(self, reseller: Reseller) -> str:
+        return sub_resellers_link(reseller)
 
     @admin.display(description=gettext_lazy("balance"), ordering="balance")
     def balance_taka(self, reseller: Reseller) -> str:

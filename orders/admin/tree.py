@@ -1,6 +1,8 @@
-"""Staff side of the reseller tree: rate plans and transfers (read-only), children inline."""
+"""Staff side of the reseller tree: rate plans, transfers (read-only), links to children."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from orders.models import RatePlan, Reseller, Transfer
 
@@ -32,15 +34,10 @@ class TransferAdmin(admin.ModelAdmin):
         return False
 
 
-class ChildInline(admin.TabularInline):
-    model = Reseller
-    fk_name = "parent"
-    fields = ["user", "name", "state", "balance", "rate_plan"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name_plural = "sub-resellers"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+def sub_resellers_link(reseller: Reseller) -> str:
+    """A link to the reseller list filtered to this reseller's children, with their count."""
+    count = Reseller.objects.filter(parent=reseller).count()
+    if not count:
+        return "—"
+    url = reverse("admin:orders_reseller_changelist") + f"?parent__id__exact={reseller.pk}"
+    return format_html('<a href="{}">{} sub-reseller(s)</a>', url, count)
