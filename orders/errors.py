@@ -59,3 +59,17 @@ class PayInRejected(OrderError):
     def __init__(self, message: str, field_errors: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.field_errors = field_errors or {}
+
+
+class InvalidTransfer(OrderError):
+    code = "invalid_transfer"
+
+
+class SubResellerRefused(OrderError):
+    """A sub-reseller cannot be created or changed this way (depth, limits, plan)."""
+
+    code = "sub_reseller_refused"
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field

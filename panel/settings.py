@@ -183,6 +183,8 @@ TRUSTEDPAY_CALLBACK_URL = envstr("TRUSTEDPAY_CALLBACK_URL")
 CASHIN_MIN_AMOUNT = envdecimal("CASHIN_MIN_AMOUNT", "50")
 CASHIN_MAX_AMOUNT = envdecimal("CASHIN_MAX_AMOUNT", "30000")
 CASHIN_DAILY_LIMIT = envdecimal("CASHIN_DAILY_LIMIT", "50000")
+# Sub-resellers: how many reseller levels below staff (1: no sub-resellers).
+RESELLER_MAX_DEPTH = envint("RESELLER_MAX_DEPTH", 3, minimum=1)
 PAYIN_MIN_AMOUNT = envdecimal("PAYIN_MIN_AMOUNT", "100")
 PAYIN_MAX_AMOUNT = envdecimal("PAYIN_MAX_AMOUNT", "500000")
 # The money view's alert line: NICTBD's float below this (BDT), or below the resellers' wallets.

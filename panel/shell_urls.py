@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from panel import views, views_account, views_bulk, views_cashin, views_wallet
+from panel import views, views_account, views_bulk, views_cashin, views_team, views_wallet
 from panel.security.twofactor import views as two_factor
 from panel.security.views import PanelLoginView
 
@@ -32,4 +32,10 @@ urlpatterns = [
     path("settings/", two_factor.account_settings, name="account_settings"),
     path("settings/two-factor/", two_factor.reseller_two_factor_setup, name="two_factor_setup"),
     path("account/activity/", views_account.account_activity, name="account_activity"),
+    path("team/", views_team.team_list, name="team_list"),
+    path("team/new/", views_team.team_new, name="team_new"),
+    path("team/<int:pk>/", views_team.team_detail, name="team_detail"),
+    path("team/<int:pk>/transfer/", views_team.team_transfer, name="team_transfer"),
+    path("team/<int:pk>/state/", views_team.team_state, name="team_state"),
+    path("team/<int:pk>/orders/<int:order_pk>/", views_team.team_order, name="team_order"),
 ]

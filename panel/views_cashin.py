@@ -15,6 +15,7 @@ from orders import recent, selectors
 from orders.cashin import submit as cashin
 from orders.errors import OrderError
 from orders.localtime import local_text
+from orders.wallet.fees import cashin_fee
 from panel.forms import CashInConfirmForm, CashInForm, OrderFilterForm, show_error
 from panel.templatetags.panel_tags import badge
 from panel.views_common import reseller_required, stream_csv, with_balance
@@ -46,6 +47,7 @@ def _new_page(request, form):
 
 
 def _confirm_page(request, form, data, *, client_reference=""):
+    fee = cashin_fee(request.reseller, data["amount"])
     earlier = recent.earlier_same_order(
         reseller=request.reseller,
         receiver_number=data["receiver_number"],
@@ -56,7 +58,9 @@ def _confirm_page(request, form, data, *, client_reference=""):
         "form": form,
         "data": data,
         "receiver_grouped": recent.grouped_number(data["receiver_number"]),
-        "balance_after": request.reseller.balance - data["amount"],
+        "fee": fee,
+        "total": data["amount"] + fee,
+        "balance_after": request.reseller.balance - data["amount"] - fee,
         "earlier": earlier,
         "minutes_ago": earlier and int((timezone.now() - earlier.created_at).total_seconds() // 60),
     }

@@ -13,24 +13,27 @@ from django.utils.translation import gettext_lazy
 from orders.admin.approvals import reason_page
 from orders.admin.common import CheckedQueryStringAdmin, taka
 from orders.admin.forms import AdjustBalanceForm, ReasonForm, ResellerChangeForm, ResellerCreateForm
+from orders.admin.tree import sub_resellers_link
 from orders.errors import OrderError
 from orders.models import Reseller
 from orders.staff.approvals import propose_balance_adjustment
 from orders.staff.audit import Action, record
 from orders.wallet.resellers import reseller_create, reseller_set_state
 
-EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url"]
+EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url", "rate_plan"]
 
 
 @admin.register(Reseller)
 class ResellerAdmin(CheckedQueryStringAdmin):
     list_display = ["username", "state", "balance_taka", "min_amount", "max_amount"]
-    list_display += ["daily_limit", "created_at"]
-    list_filter = ["state"]
+    list_display += ["daily_limit", "parent", "rate_plan", "created_at"]
+    list_filter = ["state", ("parent", admin.RelatedOnlyFieldListFilter), "rate_plan"]
     search_fields = ["user__username", "user__email"]
-    list_select_related = ["user"]
-    fields = ["username", "state", "balance_taka", *EDITABLE_FIELDS, "created_at"]
-    readonly_fields = ["username", "state", "balance_taka", "created_at"]
+    list_select_related = ["user", "parent__user", "rate_plan"]
+    fields = ["username", "parent", "sub_resellers", "state", "balance_taka", *EDITABLE_FIELDS]
+    fields += ["created_at"]
+    readonly_fields = ["username", "parent", "sub_resellers", "state", "balance_taka"]
+    readonly_fields += ["created_at"]
     actions = ["suspend", "reactivate"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = ResellerChangeForm
@@ -65,6 +68,10 @@ class ResellerAdmin(CheckedQueryStringAdmin):
     @admin.display(description=gettext_lazy("username"), ordering="user__username")
     def username(self, reseller: Reseller) -> str:
         return reseller.user.get_username()
+
+    @admin.display(description=gettext_lazy("sub-resellers"))
+    def sub_resellers(self, reseller: Reseller) -> str:
+        return sub_resellers_link(reseller)
 
     @admin.display(description=gettext_lazy("balance"), ordering="balance")
     def balance_taka(self, reseller: Reseller) -> str:

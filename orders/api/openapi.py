@@ -2,6 +2,7 @@
 /api/v1/docs. Tests run schemathesis against the live server with it, so it must stay true.
 Status names come from the declared lifecycle (orders.lifecycle.declaration)."""
 
+from orders.api.openapi_tree import tree_paths
 from orders.lifecycle.declaration import CASHIN
 from orders.lifecycle.declaration import PAYIN as PAYIN_LIFECYCLE
 
@@ -74,6 +75,8 @@ ORDER = {
         "receiver_number": {"type": "string", "example": "01712345670"},
         "amount": MONEY,
         "debit_amount": MONEY,
+        "fee": {**MONEY, "description": "Your rate plan's fee, fixed when the order was sent."},
+        "total": {**MONEY, "description": "amount + fee: what your balance paid."},
         "currency": {"type": "string", "enum": ["BDT"]},
         "status": {"type": "string", "enum": CASHIN.public_names},
         "final": {
@@ -276,6 +279,9 @@ PATHS = {
     },
 }
 
+TREE_PATHS, TREE_SCHEMAS = tree_paths(_json, _body, COMMON_ERRORS, INVALID, MONEY, AMOUNT)
+PATHS.update(TREE_PATHS)
+
 SPEC = {
     "openapi": "3.0.3",
     "info": {
@@ -309,6 +315,7 @@ SPEC = {
             "Error": ERROR,
             "CashInRequest": CASHIN_REQUEST,
             "PayInRequest": PAYIN_REQUEST,
+            **TREE_SCHEMAS,
         },
     },
 }

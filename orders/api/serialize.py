@@ -28,6 +28,8 @@ def order_json(order: CashInOrder) -> dict:
         "receiver_number": order.receiver_number,
         "amount": money(order.amount),
         "debit_amount": money(order.debit_amount),
+        "fee": money(order.fee),
+        "total": money(order.total),
         "currency": "BDT",
         "status": CASHIN[order.status].public,
         "final": order.is_final,

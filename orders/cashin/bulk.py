@@ -37,6 +37,7 @@ from orders.cashin.submit import (
 from orders.errors import InsufficientBalance, LimitExceeded, OrderError
 from orders.models import BulkRow, BulkUpload, CashInOrder, Reseller
 from orders.numbers import normalize_amount, normalize_mobile_number, taka
+from orders.wallet.fees import cashin_fee
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +48,7 @@ __all__ = ["BulkFileError", "confirm", "preview", "row_fee", "send_step", "uploa
 
 
 def row_fee(reseller: Reseller, amount: Decimal) -> Decimal:
-    # Placeholder until orders/wallet/fees.py (branch biz-tree) lands: at merge this body
-    # becomes `return cashin_fee(reseller, amount)`; everything here reads fees through it.
-    return Decimal("0.00")
+    return cashin_fee(reseller, amount)
 
 
 # --- Upload --------------------------------------------------------------------------------

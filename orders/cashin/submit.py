@@ -1,4 +1,4 @@
-"""Sending a Cash In: checks, the debit and idempotency by client_reference.
+"""Sending a Cash In: checks, the debit (amount and fee) and idempotency by client_reference.
 
 One transaction locks the wallet row, checks the reseller's state, limits, daily total and
 balance, creates the order and its debit (the lifecycle's initial money effect). The provider
@@ -29,6 +29,7 @@ from orders.lifecycle.transition import begin
 from orders.localtime import today_start
 from orders.models import CashInOrder, Reseller, StatusChange
 from orders.numbers import normalize_amount, normalize_mobile_number, taka
+from orders.wallet.fees import cashin_commission, cashin_fee
 from orders.wallet.ledger import lock_reseller
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -92,12 +93,15 @@ def _create_order(*, reseller_id, receiver, amount, reference, source) -> Submit
                 return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
             cashin_check_can_send(reseller=reseller, amount=amount)
             now = timezone.now()
+            fee = cashin_fee(reseller, amount)
             order = CashInOrder.objects.create(
                 reseller=reseller,
                 client_reference=reference,
                 receiver_number=receiver,
                 amount=amount,
                 debit_amount=amount,
+                fee=fee,
+                commission=cashin_commission(reseller, amount, fee),
                 source=source,
                 last_submit_at=now,
                 # Not picked by the sweep while this request is still waiting for its answer.
@@ -139,7 +143,8 @@ def cashin_check_can_send(*, reseller: Reseller, amount: Decimal) -> None:
             _("This would pass your daily limit of %(limit)s (%(sent)s sent today).")
             % {"limit": taka(reseller.cashin_daily_limit), "sent": taka(sent_today)}
         )
-    if reseller.balance < amount:
+    total = amount + cashin_fee(reseller, amount)
+    if reseller.balance < total:
         raise InsufficientBalance(
             _("Insufficient balance: %(balance)s available.") % {"balance": taka(reseller.balance)}
         )

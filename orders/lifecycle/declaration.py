@@ -29,10 +29,11 @@ class Money(enum.StrEnum):
     """What arriving in a status does to the reseller's wallet (see orders.wallet.effects)."""
 
     NONE = "none"
-    DEBIT = "debit"  # take the order's debit_amount
-    REFUND = "refund"  # give the debit back, once
+    DEBIT = "debit"  # take the order's debit_amount (and its fee)
+    REFUND = "refund"  # give the debit (and fee) back, once; take a paid commission back
     CREDIT = "credit"  # credit the PayIn's amount, once
     REVERSAL = "reversal"  # take a credited PayIn's amount back, once
+    COMMISSION = "commission"  # credit the parent's commission on a sub-reseller's order, once
 
 
 class Authority(enum.StrEnum):
@@ -132,7 +133,7 @@ CASHIN = Lifecycle(
               to=("success", "failed", "refunded")),
         # Staff may correct a success the provider later contradicted; the refund happens once.
         State("SUCCESS", "success", _("Successful"), "success", "ok", final=True,
-              staff_to=("failed",), event="cashin.success"),
+              staff_to=("failed",), money=Money.COMMISSION, event="cashin.success"),
         State("FAILED", "failed", _("Failed"), "failed", "bad", final=True,
               money=Money.REFUND, event="cashin.failed"),
         State("REFUNDED", "refunded", _("Refunded"), "refunded", "bad", final=True,

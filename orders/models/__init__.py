@@ -9,6 +9,7 @@ from orders.models.payin import PayIn, PayInStatus
 from orders.models.reseller import Reseller
 from orders.models.security import LoginThrottle, OneTimeSecret
 from orders.models.staff import AuditEntry, StaffProposal
+from orders.models.tree import RatePlan, Transfer
 
 __all__ = [
     "ApiKey",
@@ -31,4 +32,6 @@ __all__ = [
     "OneTimeSecret",
     "AuditEntry",
     "StaffProposal",
+    "RatePlan",
+    "Transfer",
 ]

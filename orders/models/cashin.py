@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 
@@ -17,6 +19,10 @@ class CashInOrder(FollowedAtProvider):
     receiver_number = models.CharField(max_length=11)
     amount = models.DecimalField(**MONEY)
     debit_amount = models.DecimalField(**MONEY)
+    # Fixed at submit time from the reseller's rate plan (orders.wallet.fees): the fee is
+    # debited beside the amount; the commission is the parent's when the order succeeds.
+    fee = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    commission = models.DecimalField(**MONEY, default=Decimal("0.00"))
     status = StatusField(max_length=16, choices=CASHIN.choices, default=CASHIN.initial.value)
     source = models.CharField(max_length=8, default="panel")  # panel | api
 
@@ -64,3 +70,8 @@ class CashInOrder(FollowedAtProvider):
 
     def __str__(self) -> str:
         return self.client_reference
+
+    @property
+    def total(self) -> Decimal:
+        """What the reseller's wallet pays: the amount and the fee."""
+        return self.amount + self.fee

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models.reseller import MONEY
 
+# At most one of each per order (fees, commissions) and per transfer, in the database too.
+ORDER_ONCE = ("order_fee", "order_fee_refund", "commission", "commission_reversal")
+TRANSFER_KINDS = ("transfer_out", "transfer_in")
+
 
 class LedgerEntry(models.Model):
     """Append-only: one row per change of a reseller's balance, written with its cause."""
@@ -15,6 +19,12 @@ class LedgerEntry(models.Model):
         PAYIN_CREDIT = "payin_credit", _("PayIn credit")
         PAYIN_REVERSAL = "payin_reversal", _("PayIn reversal")
         ADJUSTMENT = "adjustment", _("Staff adjustment")
+        ORDER_FEE = "order_fee", _("Cash In fee")
+        ORDER_FEE_REFUND = "order_fee_refund", _("Cash In fee refund")
+        COMMISSION = "commission", _("Commission")
+        COMMISSION_REVERSAL = "commission_reversal", _("Commission reversal")
+        TRANSFER_OUT = "transfer_out", _("Transfer sent")
+        TRANSFER_IN = "transfer_in", _("Transfer received")
 
     reseller = models.ForeignKey("orders.Reseller", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -25,6 +35,9 @@ class LedgerEntry(models.Model):
     )
     payin = models.ForeignKey(
         "orders.PayIn", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transfer = models.ForeignKey(
+        "orders.Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -53,6 +66,26 @@ class LedgerEntry(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["payin"], condition=Q(kind="payin_reversal"), name="ledger_one_reversal"
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["order"], condition=Q(kind=kind), name=f"ledger_one_{kind}"
+                )
+                for kind in ORDER_ONCE
+            ],
+            *[
+                models.UniqueConstraint(
+                    fields=["transfer"], condition=Q(kind=kind), name=f"ledger_one_{kind}"
+                )
+                for kind in TRANSFER_KINDS
+            ],
+            models.CheckConstraint(
+                condition=~Q(kind__in=ORDER_ONCE) | Q(order__isnull=False),
+                name="ledger_fee_entry_has_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=TRANSFER_KINDS) | Q(transfer__isnull=False),
+                name="ledger_transfer_entry_has_transfer",
             ),
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
             models.CheckConstraint(

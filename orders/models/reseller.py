@@ -28,6 +28,20 @@ class Reseller(models.Model):
     daily_limit = models.DecimalField(
         **MONEY, null=True, blank=True, help_text=_("Empty: the panel's default")
     )
+    # Sub-resellers (orders.wallet.tree): the reseller above this one; empty: under staff.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=11, blank=True)
+    rate_plan = models.ForeignKey(
+        "orders.RatePlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resellers",
+        help_text=_("Empty: no fees"),
+    )
     callback_url = models.URLField(max_length=500, blank=True)
     webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -36,6 +50,9 @@ class Reseller(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="reseller_balance_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="reseller_not_own_parent"
             ),
         ]
 

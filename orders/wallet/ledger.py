@@ -15,6 +15,13 @@ def lock_reseller(reseller_id: int) -> Reseller:
     return Reseller.objects.select_for_update().get(pk=reseller_id)
 
 
+def lock_resellers(*reseller_ids: int) -> dict[int, Reseller]:
+    """Lock several wallets in one fixed order (by id), so two transactions that each need
+    the same two wallets wait for each other instead of deadlocking."""
+    rows = Reseller.objects.select_for_update().filter(pk__in=reseller_ids).order_by("pk")
+    return {reseller.pk: reseller for reseller in rows}
+
+
 def post_entry(
     *,
     reseller_id: int,
@@ -22,6 +29,7 @@ def post_entry(
     amount: Decimal,
     order=None,
     payin=None,
+    transfer=None,
     staff_user=None,
     reason: str = "",
 ) -> LedgerEntry:
@@ -43,6 +51,7 @@ def post_entry(
         balance_after=new_balance,
         order=order,
         payin=payin,
+        transfer=transfer,
         staff_user=staff_user,
         reason=reason,
     )
@@ -76,6 +85,15 @@ UNDOES = {
     LedgerEntry.Kind.ORDER_REFUND: LedgerEntry.Kind.ORDER_DEBIT,
     LedgerEntry.Kind.PAYIN_REVERSAL: LedgerEntry.Kind.PAYIN_CREDIT,
 }
+Kind = LedgerEntry.Kind
+# What else an order's money effect moves, after its main entry: (kind, undoes, sign, field).
+ORDER_EXTRAS = {
+    "debit": [(Kind.ORDER_FEE, None, -1, "fee")],
+    "refund": [
+        (Kind.ORDER_FEE_REFUND, Kind.ORDER_FEE, 1, "fee"),
+        (Kind.COMMISSION_REVERSAL, Kind.COMMISSION, -1, "commission"),
+    ],
+}
 
 
 def apply_money(subject, money: str, *, staff_user=None, text: str = "") -> LedgerEntry | None:
@@ -83,19 +101,25 @@ def apply_money(subject, money: str, *, staff_user=None, text: str = "") -> Ledg
 
     A refund or reversal happens only where its debit or credit did; the partial unique
     indexes on the ledger make a second one impossible even if this check were skipped.
+    An order's fee goes with its debit and comes back with its refund; its parent's
+    commission is paid on success and taken back by a later refund.
     """
     if money == "none":
         return None
     is_order = subject._meta.model_name == "cashinorder"
+    if is_order and money == "commission":
+        return _pay_commission(subject)
     kind, sign = KIND_OF[(str(money), is_order)]
     key = {"order": subject} if is_order else {"payin": subject}
+    if is_order and money == "refund":
+        _lock_order_wallets(subject)
     entries = LedgerEntry.objects.filter(**key)
     if entries.filter(kind=kind).exists():
         return None
     if kind in UNDOES and not entries.filter(kind=UNDOES[kind]).exists():
         return None
     amount = subject.debit_amount if is_order else subject.amount
-    return post_entry(
+    entry = post_entry(
         reseller_id=subject.reseller_id,
         kind=kind,
         amount=sign * amount,
@@ -103,3 +127,43 @@ def apply_money(subject, money: str, *, staff_user=None, text: str = "") -> Ledg
         reason=text,
         **key,
     )
+    for extra in ORDER_EXTRAS.get(str(money), []) if is_order else []:
+        _order_extra(subject, *extra, staff_user=staff_user, text=text)
+    return entry
+
+
+def _order_extra(order, kind, undoes, sign, field, *, staff_user, text) -> None:
+    entries = LedgerEntry.objects.filter(order=order)
+    if entries.filter(kind=kind).exists():
+        return
+    if undoes is not None:
+        undone = entries.filter(kind=undoes).first()
+        if undone is None:
+            return
+        reseller_id, amount = undone.reseller_id, -undone.amount
+    else:
+        reseller_id, amount = order.reseller_id, sign * getattr(order, field)
+    if amount:
+        post_entry(reseller_id=reseller_id, kind=kind, amount=amount, order=order,
+                   staff_user=staff_user, reason=text)  # fmt: skip
+
+
+def _pay_commission(order) -> LedgerEntry | None:
+    """The parent's commission, once, only on a debited order that was not refunded."""
+    parent_id = Reseller.objects.values_list("parent_id", flat=True).get(pk=order.reseller_id)
+    entries = LedgerEntry.objects.filter(order=order)
+    if not order.commission or parent_id is None or entries.filter(kind=Kind.COMMISSION).exists():
+        return None
+    if not entries.filter(kind=Kind.ORDER_DEBIT).exists():
+        return None
+    if entries.filter(kind=Kind.ORDER_REFUND).exists():
+        return None
+    return post_entry(reseller_id=parent_id, kind=Kind.COMMISSION, amount=order.commission,
+                      order=order)  # fmt: skip
+
+
+def _lock_order_wallets(order) -> None:
+    """A refund that takes a commission back touches two wallets: lock both by id first."""
+    commission = LedgerEntry.objects.filter(order=order, kind=Kind.COMMISSION).first()
+    if commission is not None:
+        lock_resellers(order.reseller_id, commission.reseller_id)
