@@ -32,15 +32,17 @@ def planted(db):
     """Today: two successes (800, costing NICTBD 792), a failure, a pending order; one fee and
     one commission. Older: a success 3 days ago and one 10 days ago."""
     big, small = ResellerFactory(balance="1000"), ResellerFactory(balance="1000")
-    order(big, "success", "500", cost=Decimal("495"))
-    order(small, "success", "300", cost=Decimal("297"))
+    fee_paid = order(big, "success", "500", cost=Decimal("495"))
+    commission_paid = order(small, "success", "300", cost=Decimal("297"))
     order(big, "failed", "200")
     order(big, "pending", "100")
     order(small, "success", "1000", cost=Decimal("1000"), days_ago=3)
     order(small, "success", "4000", cost=Decimal("4000"), days_ago=10)
     with transaction.atomic():
-        post_entry(reseller_id=big.pk, kind="order_fee", amount=Decimal("-10"))
-        post_entry(reseller_id=small.pk, kind="commission", amount=Decimal("2"))
+        post_entry(reseller_id=big.pk, kind="order_fee", amount=Decimal("-10"), order=fee_paid)
+        post_entry(
+            reseller_id=small.pk, kind="commission", amount=Decimal("2"), order=commission_paid
+        )
     return big, small
 
 
