@@ -1,5 +1,6 @@
 from orders.models.api import ApiKey, WebhookAttempt, WebhookDelivery
 from orders.models.cashin import CashInOrder, OrderStatus
+from orders.models.health import BreakerChange, ProviderBreaker, ProviderMinute
 from orders.models.history import StatusChange
 from orders.models.ledger import LedgerEntry
 from orders.models.outbox import OutboxEvent
@@ -18,4 +19,7 @@ __all__ = [
     "PayInStatus",
     "Reseller",
     "StatusChange",
+    "BreakerChange",
+    "ProviderBreaker",
+    "ProviderMinute",
 ]
