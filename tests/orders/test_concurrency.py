@@ -19,7 +19,13 @@ from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
 from orders.polling.sweep import sweep_once
 from orders.tasks import check_order_task
 from tests.factories import ResellerFactory
-from tests.orders.conftest import assert_ledger_consistent, entries, needs_postgres, order_status
+from tests.orders.conftest import (
+    assert_ledger_consistent,
+    entries,
+    needs_postgres,
+    order_status,
+    send_submissions,
+)
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -72,6 +78,7 @@ def test_one_reference_submitted_20_times_at_once_is_one_order(sandbox):
         ),
     )
 
+    send_submissions()
     assert all(not isinstance(r, Exception) for r in results), results
     assert sum(r.created for r in results) == 1
     assert CashInOrder.objects.count() == 1
@@ -85,6 +92,7 @@ def test_failed_order_finalised_by_10_sweeps_and_a_redelivered_task_refunds_once
     reseller = ResellerFactory(balance=Decimal("1000"))
     order = cashin_submit(reseller=reseller, receiver_number="01712345671", amount="500").order
     time.sleep(0.8)  # the sandbox's failure is final now
+    send_submissions()
     failed = sandbox.force(order.client_reference, "failed")
     assert failed["data"]["status"] == "failed"
 
@@ -101,6 +109,7 @@ def test_concurrent_applications_of_one_failure_refund_once(sandbox):
 
     reseller = ResellerFactory(balance=Decimal("1000"))
     order = cashin_submit(reseller=reseller, receiver_number="01712345671", amount="500").order
+    send_submissions()
     sandbox.force(order.client_reference, "failed")
     result = get_cashin_gateway().status_by_reference(order.client_reference)
 
@@ -147,6 +156,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing(sandbox, settings):
     time.sleep(1.1)  # the dead worker's claim runs out
     sweep_once()
 
+    send_submissions()
     statuses = sorted(CashInOrder.objects.values_list("status", flat=True))
     assert statuses == ["failed", "refunded", "success"]
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ORDER_REFUND).count() == 2

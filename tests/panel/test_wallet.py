@@ -11,6 +11,7 @@ from orders.models import LedgerEntry, PayIn, PayInStatus
 from orders.payin.provider import payin_apply_result
 from orders.wallet.ledger import staff_adjust_balance
 from tests.factories import PayInFactory
+from tests.orders.conftest import send_submissions
 
 DHAKA = ZoneInfo("Asia/Dhaka")
 
@@ -71,6 +72,7 @@ def test_add_funds_creates_a_payin_and_shows_its_payment_link(rclient, reseller,
         follow=True,
     )
     payin = PayIn.objects.get(reseller=reseller)
+    send_submissions()
     assert response.redirect_chain[-1][0] == reverse("payin_detail", args=[payin.pk])
     assert payin.status == PayInStatus.PENDING and payin.payment_link
     html = response.content.decode()
@@ -111,6 +113,7 @@ def test_posting_the_add_funds_form_twice_creates_one_payin(rclient, reseller, s
     again = rclient.post(reverse("payin_new"), data)
 
     payin = PayIn.objects.get(reseller=reseller)
+    send_submissions()
     assert first.url == again.url == reverse("payin_detail", args=[payin.pk])
     assert sandbox.stats()["payin_submits"] == {payin.external_id: 1}
 

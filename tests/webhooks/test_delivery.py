@@ -16,6 +16,7 @@ from orders.api.webhooks import (
 from orders.cashin.staff import cashin_resolve_by_staff
 from orders.models import OrderStatus, OutboxEvent, WebhookDelivery
 from tests.factories import CashInOrderFactory, ResellerFactory, StaffUserFactory
+from tests.orders.conftest import send_submissions
 
 State = WebhookDelivery.State
 
@@ -263,6 +264,7 @@ def test_poll_sweep_finishing_orders_only_writes_outbox_events(reseller, receive
     started = time.monotonic()
     sweep_once()
 
+    send_submissions()
     assert time.monotonic() - started < 2.0
     assert sorted(OutboxEvent.objects.values_list("event", flat=True)) == [
         "cashin.failed",
