@@ -123,4 +123,3 @@ def _same_payin(existing: PayIn, reseller: Reseller, fields: dict) -> PayIn:
     if not same:
         raise PayInReferenceConflict(_("This external_id was already used for another PayIn."))
     return existing
-

@@ -25,6 +25,7 @@ def test_resolve_as_failed_asks_for_a_reason_first(sandbox, staff_client, resell
     order = stuck_order(reseller)
 
     send_submissions()
+    order.refresh_from_db()
     asked = run_action(staff_client, "cashinorder", "resolve_failed", [order])
     refused = run_action(
         staff_client, "cashinorder", "resolve_failed", [order], confirm="yes", reason="  "
@@ -120,6 +121,7 @@ def test_check_now_asks_the_provider_and_moves_the_order(sandbox, staff_client, 
     time.sleep(0.7)  # past the sandbox's final_after: the provider now says successfull
 
     send_submissions()
+    order.refresh_from_db()
     response = run_action(staff_client, "cashinorder", "check_now", [order])
 
     order.refresh_from_db()

@@ -49,6 +49,7 @@ def test_payin_check_now_credits_a_paid_payin_once(sandbox, staff_client, resell
         customer_name="Rahim",
     )
     send_submissions()
+    payin.refresh_from_db()
     sandbox.force(payin.external_id, "success")
 
     response = run_action(staff_client, "payin", "check_now", [payin])

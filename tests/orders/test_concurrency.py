@@ -93,6 +93,7 @@ def test_failed_order_finalised_by_10_sweeps_and_a_redelivered_task_refunds_once
     order = cashin_submit(reseller=reseller, receiver_number="01712345671", amount="500").order
     time.sleep(0.8)  # the sandbox's failure is final now
     send_submissions()
+    order.refresh_from_db()
     failed = sandbox.force(order.client_reference, "failed")
     assert failed["data"]["status"] == "failed"
 
@@ -110,6 +111,7 @@ def test_concurrent_applications_of_one_failure_refund_once(sandbox):
     reseller = ResellerFactory(balance=Decimal("1000"))
     order = cashin_submit(reseller=reseller, receiver_number="01712345671", amount="500").order
     send_submissions()
+    order.refresh_from_db()
     sandbox.force(order.client_reference, "failed")
     result = get_cashin_gateway().status_by_reference(order.client_reference)
 

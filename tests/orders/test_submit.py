@@ -25,6 +25,7 @@ def test_accepted_order_is_debited_once_and_keeps_provider_references(sandbox, r
 
     order = outcome.order
     send_submissions()
+    order.refresh_from_db()
     assert outcome.created
     assert order.status == OrderStatus.PENDING  # never completed from the submit response
     assert order.receiver_number == "01712345670"
@@ -41,6 +42,7 @@ def test_rejected_submit_fails_and_refunds_once(sandbox, reseller):
     order = cashin_submit(reseller=reseller, receiver_number="01712345677", amount="500").order
 
     send_submissions()
+    order.refresh_from_db()
     assert order.status == OrderStatus.FAILED
     assert "not a bKash account" in order.failure_reason
     assert entries(order, DEBIT) == 1
@@ -58,6 +60,7 @@ def test_unreachable_provider_fails_and_refunds(db, reseller, settings):
     reset_gateways()
 
     send_submissions()
+    order.refresh_from_db()
     assert order.status == OrderStatus.FAILED
     assert "nothing was sent" in order.failure_reason
     assert Reseller.objects.get(pk=reseller.pk).balance == Decimal("10000.00")
@@ -67,6 +70,7 @@ def test_submit_timeout_waits_for_the_provider_without_refunding(sandbox, resell
     order = cashin_submit(reseller=reseller, receiver_number="01712345674", amount="500").order
 
     send_submissions()
+    order.refresh_from_db()
     assert order.status == OrderStatus.SUBMIT_UNKNOWN
     assert entries(order, REFUND) == 0
     assert Reseller.objects.get(pk=reseller.pk).balance == Decimal("9500.00")

@@ -65,6 +65,7 @@ def test_confirm_sends_the_order_and_shows_it(rclient, reseller, sandbox):
     response = rclient.post(reverse("cashin_confirm"), confirm)
     order = CashInOrder.objects.get(reseller=reseller)
     send_submissions()
+    order.refresh_from_db()
     assert response.status_code == 302
     assert response["Location"] == reverse("order_detail", args=[order.pk])
     assert order.order_number and order.status == OrderStatus.PENDING

@@ -73,6 +73,7 @@ def test_add_funds_creates_a_payin_and_shows_its_payment_link(rclient, reseller,
     )
     payin = PayIn.objects.get(reseller=reseller)
     send_submissions()
+    payin.refresh_from_db()
     assert response.redirect_chain[-1][0] == reverse("payin_detail", args=[payin.pk])
     assert payin.status == PayInStatus.PENDING and payin.payment_link
     html = response.content.decode()
@@ -114,6 +115,7 @@ def test_posting_the_add_funds_form_twice_creates_one_payin(rclient, reseller, s
 
     payin = PayIn.objects.get(reseller=reseller)
     send_submissions()
+    payin.refresh_from_db()
     assert first.url == again.url == reverse("payin_detail", args=[payin.pk])
     assert sandbox.stats()["payin_submits"] == {payin.external_id: 1}
 
