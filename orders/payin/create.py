@@ -22,7 +22,6 @@ from orders.errors import (
     PayInRejected,
     ResellerSuspended,
 )
-from orders.lifecycle.declaration import PAYIN
 from orders.lifecycle.transition import begin
 from orders.models import PayIn, Reseller, StatusChange
 from orders.numbers import normalize_amount, normalize_mobile_number, taka
