@@ -20,9 +20,11 @@ def cash_in(api, ref="SHOP-1", number="01712345670", amount="500.00", **extra):
 def test_new_reference_creates_sends_and_debits(api, reseller, sandbox):
     response = cash_in(api)
 
-    send_submissions()
     assert response.status_code == 201
-    body = response.json()
+    assert response.json()["status"] == "pending"  # `submitting`: queued, debited, not sent
+    assert not response.json()["order_number"]
+    send_submissions()
+    body = api.get("/cash-in/SHOP-1").json()
     assert body["client_reference"] == "SHOP-1"
     assert body["amount"] == "500.00"
     assert body["status"] == "pending"
@@ -70,10 +72,11 @@ def test_phone_is_accepted_for_receiver_number(api, sandbox):
 def test_provider_rejection_fails_the_order_and_refunds(api, reseller, sandbox):
     response = cash_in(api, number="01712345677")  # 7: the sandbox rejects the receiver
 
-    send_submissions()
     assert response.status_code == 201
-    assert response.json()["status"] == "failed"
-    assert "not a bKash account" in response.json()["failure_reason"]
+    send_submissions()
+    body = api.get(f"/cash-in/{response.json()['client_reference']}").json()
+    assert body["status"] == "failed"
+    assert "not a bKash account" in body["failure_reason"]
     assert balance_of(reseller) == Decimal("10000.00")
 
 

@@ -143,6 +143,7 @@ def test_daily_limit_counts_todays_orders_but_not_refunded_ones(sandbox, reselle
     Reseller.objects.filter(pk=reseller.pk).update(daily_limit=Decimal("1000"))
     reseller.refresh_from_db()
     cashin_submit(reseller=reseller, receiver_number="01712345677", amount="800")  # rejected
+    send_submissions()
     cashin_submit(reseller=reseller, receiver_number="01712345670", amount="800")
 
     send_submissions()

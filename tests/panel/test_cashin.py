@@ -117,8 +117,9 @@ def test_a_tampered_resubmission_is_refused_without_a_second_order(rclient, rese
 def test_an_order_the_provider_rejects_is_failed_and_refunded_on_screen(rclient, reseller, sandbox):
     confirm = hidden_fields(review(rclient, receiver="01712345677", amount="500"))
     page = rclient.post(reverse("cashin_confirm"), confirm, follow=True)
-    html = page.content.decode()
+    assert "Sending…" in page.content.decode()
     send_submissions()
+    html = rclient.get(page.redirect_chain[-1][0]).content.decode()
     assert "Failed" in html and "not a bKash account" in html
     assert "৳10,000.00" in html  # the balance in the top bar is back
     reseller.refresh_from_db()
