@@ -118,10 +118,9 @@ def test_flag_and_unflag_are_recorded_with_the_staff_member(staff_client, staff,
 
 def test_check_now_asks_the_provider_and_moves_the_order(sandbox, staff_client, reseller):
     order = cashin_submit(reseller=reseller, receiver_number="01712345670", amount="500").order
+    send_submissions()
     time.sleep(0.7)  # past the sandbox's final_after: the provider now says successfull
 
-    send_submissions()
-    order.refresh_from_db()
     response = run_action(staff_client, "cashinorder", "check_now", [order])
 
     order.refresh_from_db()

@@ -92,14 +92,15 @@ def test_payin_create_and_read(api, reseller, sandbox):
     response = api.post("/payins", {"amount": "1500.00", "wallet_provider": "BKash",
                                     "mobile_number": "01812345670", "email": "p@example.com",
                                     "customer_name": "Rahim"})  # fmt: skip
-    send_submissions()
     assert response.status_code == 201, response.content
-    payin = response.json()
+    assert response.json()["status"] == "creating"  # queued for the submitter
+    send_submissions()
+
+    read = api.get(f"/payins/{response.json()['external_id']}")
+    assert read.status_code == 200
+    payin = read.json()
     assert payin["status"] == "pending"
     assert payin["payment_link"].endswith(payin["external_id"])
-
-    read = api.get(f"/payins/{payin['external_id']}")
-    assert read.status_code == 200
     assert read.json()["amount"] == "1500.00"
 
 

@@ -64,7 +64,7 @@ def providers(sandbox):
 
 
 class SweepWorker:
-    """The submitter and the poll sweep in a background thread, as `manage.py qcluster` runs them."""
+    """The submitter and the poll sweep in a thread, as `manage.py qcluster` runs them."""
 
     def __init__(self, live_server):
         from django.db import connection

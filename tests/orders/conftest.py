@@ -24,9 +24,10 @@ def reseller(db):
 
 
 def sweep_until(predicate, *, timeout: float = 8.0, pause: float = 0.1):
-    """Sweep (as the worker does) until predicate() holds; fail after `timeout` seconds."""
+    """Submit and sweep (as the worker does) until predicate() holds; fail after `timeout` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        send_submissions()
         sweep_once()
         if predicate():
             return

@@ -144,6 +144,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing(sandbox, settings):
         cashin_submit(reseller=reseller, receiver_number=f"0171234567{d}", amount="500").order
         for d in (0, 1, 2)
     ]
+    send_submissions()
     time.sleep(0.8)
     CashInOrder.objects.update(next_check_at=orders[0].created_at)
     sandbox.configure(latency_ms=5000)  # the sweep is waiting on the provider when killed
@@ -158,7 +159,6 @@ def test_a_worker_killed_mid_sweep_loses_nothing(sandbox, settings):
     time.sleep(1.1)  # the dead worker's claim runs out
     sweep_once()
 
-    send_submissions()
     statuses = sorted(CashInOrder.objects.values_list("status", flat=True))
     assert statuses == ["failed", "refunded", "success"]
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ORDER_REFUND).count() == 2

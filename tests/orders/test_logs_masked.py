@@ -80,6 +80,7 @@ def test_an_unreachable_provider_logs_no_full_number(db, reseller, settings, cap
         reset_gateways()
 
     send_submissions()
+    order.refresh_from_db()
     assert order.status == "failed"
     assert full_numbers(caplog) == []
 

@@ -72,9 +72,11 @@ def test_add_funds_creates_a_payin_and_shows_its_payment_link(rclient, reseller,
         follow=True,
     )
     payin = PayIn.objects.get(reseller=reseller)
-    send_submissions()
-    payin.refresh_from_db()
     assert response.redirect_chain[-1][0] == reverse("payin_detail", args=[payin.pk])
+    assert "Preparing your payment link…" in response.content.decode()
+    send_submissions()
+    response = rclient.get(reverse("payin_detail", args=[payin.pk]))
+    payin.refresh_from_db()
     assert payin.status == PayInStatus.PENDING and payin.payment_link
     html = response.content.decode()
     assert payin.payment_link in html and "৳1,500.00" in html

@@ -256,6 +256,7 @@ def test_poll_sweep_finishing_orders_only_writes_outbox_events(reseller, receive
     receiver.plan = [("sleep", 5.0, 200)] * 3
     for ref, number in (("W-1", "01712345670"), ("W-2", "01712345671")):
         cashin_submit(reseller=reseller, receiver_number=number, amount="100", client_reference=ref)
+    send_submissions()
     time.sleep(0.7)  # the sandbox's orders are final after 0.6 s
     from orders.models import CashInOrder
 
