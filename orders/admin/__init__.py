@@ -1,4 +1,9 @@
 """The staff side: orders, resellers, PayIns and the ledger, read-only except through services."""
 
-from orders.admin import cashin, payins, resellers  # noqa: F401  (each registers its models)
+from orders.admin import (  # noqa: F401  (each registers its models)
+    cashin,
+    health,  # noqa: F401  (the provider health page)
+    payins,
+    resellers,
+)
 from orders.api import admin as api_admin  # noqa: F401  (API keys, webhook deliveries)
