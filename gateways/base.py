@@ -183,8 +183,14 @@ class CashInGateway(Protocol):
 
     def balance(self) -> BalanceResult: ...
 
+    async def submit_many(
+        self, requests: Sequence[CashInRequest], concurrency: int, timings=None
+    ) -> dict[str, CashInResult | GatewayError]:
+        """submit() for many orders, for the submitter; one entry per client_reference."""
+        ...
+
     async def status_many(
-        self, client_references: Sequence[str], concurrency: int
+        self, client_references: Sequence[str], concurrency: int, timings=None
     ) -> dict[str, CashInResult | GatewayError]:
         """Status of many orders at once, for the poll sweep; one entry per reference."""
         ...
@@ -232,8 +238,12 @@ class PayInGateway(Protocol):
 
     def status_by_reference(self, external_id: str) -> PayInResult: ...
 
+    async def submit_many(
+        self, requests: Sequence[PayInRequest], concurrency: int, timings=None
+    ) -> dict[str, PayInResult | GatewayError]: ...
+
     async def status_many(
-        self, external_ids: Sequence[str], concurrency: int
+        self, external_ids: Sequence[str], concurrency: int, timings=None
     ) -> dict[str, PayInResult | GatewayError]: ...
 
     def close(self) -> None: ...

@@ -362,12 +362,14 @@ class ProviderHttp:
         keys: Iterable[str],
         prepare: Callable[[str], tuple[Call, Callable[[Answer], T]]],
         concurrency: int,
+        timings: dict[str, float] | None = None,
     ) -> dict[str, T | GatewayError]:
         """One request per distinct key, at most `concurrency` at a time, over one session.
 
         `prepare(key)` is called right before that key's request is sent. Returns
         {key: parsed result or the GatewayError}; never raises a GatewayError. Logs each
-        failure, each success at DEBUG, and one summary line.
+        failure, each success at DEBUG, and one summary line. `timings`, when given, gets
+        each key's seconds on the wire (for the caller's health figures).
         """
         unique = list(dict.fromkeys(keys))
         results: dict[str, T | GatewayError] = {}
@@ -398,7 +400,10 @@ class ProviderHttp:
                 for key in todo:
                     call, parse = prepare(key)
                     method = call.method
+                    sent = time.perf_counter()
                     results[key] = await self._send_async(session, call, parse)
+                    if timings is not None:
+                        timings[key] = time.perf_counter() - sent
 
             await asyncio.gather(*(worker() for _ in range(workers)))
         _log_batch(self.provider, method, results, started)

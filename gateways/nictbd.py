@@ -220,21 +220,9 @@ class NictbdGateway:
         return Call("POST", path, reference, body=body, headers=JSON_HEADERS, **extra)
 
     def submit(self, request: CashInRequest) -> CashInResult:
-        if not isinstance(request.amount, Decimal):
-            raise TypeError("CashInRequest.amount must be a Decimal")
-        call = self._post(
-            SUBMIT_PATH,
-            {
-                "receiver_number": request.receiver_number,
-                "amount": request.amount,
-                "client_reference": request.client_reference,
-            },
-            request.client_reference,
-            number=request.receiver_number,
-            on_rejected=duplicate_or_rejected,
-        )
         return self._http.send(
-            call, lambda answer: parse_cashin(answer, client_reference=request.client_reference)
+            self._submit_call(request),
+            lambda answer: parse_cashin(answer, client_reference=request.client_reference),
         )
 
     def _status_call(self, client_reference: str) -> Call:
@@ -253,8 +241,37 @@ class NictbdGateway:
     def balance(self) -> BalanceResult:
         return self._http.send(self._post(BALANCE_PATH, {}, "-"), parse_balance)
 
+    def _submit_call(self, request: CashInRequest) -> Call:
+        if not isinstance(request.amount, Decimal):
+            raise TypeError("CashInRequest.amount must be a Decimal")
+        return self._post(
+            SUBMIT_PATH,
+            {
+                "receiver_number": request.receiver_number,
+                "amount": request.amount,
+                "client_reference": request.client_reference,
+            },
+            request.client_reference,
+            number=request.receiver_number,
+            on_rejected=duplicate_or_rejected,
+        )
+
+    async def submit_many(
+        self, requests: Sequence[CashInRequest], concurrency: int, timings=None
+    ) -> dict[str, CashInResult | GatewayError]:
+        """submit() for many orders over the async client: {client_reference: result or error}."""
+        by_reference = {request.client_reference: request for request in requests}
+
+        def prepare(reference: str):
+            def parse(answer: Answer) -> CashInResult:
+                return parse_cashin(answer, client_reference=reference)
+
+            return self._submit_call(by_reference[reference]), parse
+
+        return await self._http.send_many(by_reference, prepare, concurrency, timings)
+
     async def status_many(
-        self, client_references: Sequence[str], concurrency: int
+        self, client_references: Sequence[str], concurrency: int, timings=None
     ) -> dict[str, CashInResult | GatewayError]:
         def prepare(reference: str):
             def parse(answer: Answer) -> CashInResult:
@@ -262,7 +279,7 @@ class NictbdGateway:
 
             return self._status_call(reference), parse
 
-        return await self._http.send_many(client_references, prepare, concurrency)
+        return await self._http.send_many(client_references, prepare, concurrency, timings)
 
     def close(self) -> None:
         self._http.close()

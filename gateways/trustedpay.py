@@ -150,7 +150,7 @@ class TrustedPayGateway:
             )
         return headers
 
-    def submit(self, request: PayInRequest) -> PayInResult:
+    def _submit_call(self, request: PayInRequest) -> Call:
         if not isinstance(request.amount, Decimal):
             raise TypeError("PayInRequest.amount must be a Decimal")
         fields: dict[str, Any] = {
@@ -173,7 +173,7 @@ class TrustedPayGateway:
             "customer_name": request.customer_name,
         }
         body = dumps_json(fields)
-        call = Call(
+        return Call(
             "POST",
             PAYINS_PATH,
             request.external_id,
@@ -181,15 +181,30 @@ class TrustedPayGateway:
             headers=self.signed_headers(body),
             number=request.mobile_number,
         )
-        return self._http.send(
-            call,
-            lambda answer: parse_payin(
-                answer,
-                external_id=request.external_id,
-                expect_created=True,
-                base_url=self._http.base_url,
-            ),
-        )
+
+    def _parse_created(self, external_id: str):
+        def parse(answer: Answer) -> PayInResult:
+            return parse_payin(
+                answer, external_id=external_id, expect_created=True, base_url=self._http.base_url
+            )
+
+        return parse
+
+    def submit(self, request: PayInRequest) -> PayInResult:
+        call = self._submit_call(request)
+        return self._http.send(call, self._parse_created(request.external_id))
+
+    async def submit_many(
+        self, requests: Sequence[PayInRequest], concurrency: int, timings=None
+    ) -> dict[str, PayInResult | GatewayError]:
+        """submit() for many PayIns over the async client: {external_id: result or error}."""
+        by_id = {request.external_id: request for request in requests}
+
+        def prepare(external_id: str):
+            # Signed here, right before sending (the ±60 s window).
+            return self._submit_call(by_id[external_id]), self._parse_created(external_id)
+
+        return await self._http.send_many(by_id, prepare, concurrency, timings)
 
     def _status_call(self, external_id: str) -> Call:
         query = urlencode({"shop_code": self.shop_code})
@@ -205,7 +220,7 @@ class TrustedPayGateway:
         )
 
     async def status_many(
-        self, external_ids: Sequence[str], concurrency: int
+        self, external_ids: Sequence[str], concurrency: int, timings=None
     ) -> dict[str, PayInResult | GatewayError]:
         def prepare(external_id: str):
             def parse(answer: Answer) -> PayInResult:
@@ -219,7 +234,7 @@ class TrustedPayGateway:
             # Signed here, right before sending: a sweep can outlast the ±60 s window.
             return self._status_call(external_id), parse
 
-        return await self._http.send_many(external_ids, prepare, concurrency)
+        return await self._http.send_many(external_ids, prepare, concurrency, timings)
 
     def close(self) -> None:
         self._http.close()

@@ -28,6 +28,14 @@ def poll_sweep_task() -> str:
             time.sleep(IDLE_PAUSE_SECONDS)
 
 
+def submit_task() -> str:
+    """Scheduled every minute; runs the submitter for POLL_TASK_SECONDS, so a new submission
+    goes out within about a second."""
+    from orders.submission.submitter import run_submitter
+
+    return f"{run_submitter(seconds=settings.POLL_TASK_SECONDS)} submitted"
+
+
 def check_order_task(order_id: int) -> str:
     return cashin_check_now(order_id=order_id, source="worker").status
 

@@ -209,6 +209,17 @@ POLL_TASK_SECONDS = envfloat("POLL_TASK_SECONDS", 55.0, minimum=0.0)
 # the same client_reference, and how many such resubmits before staff are asked.
 SUBMIT_UNKNOWN_GRACE_SECONDS = envfloat("SUBMIT_UNKNOWN_GRACE_SECONDS", 120.0, minimum=0.0)
 SUBMIT_MAX_RESUBMITS = envint("SUBMIT_MAX_RESUBMITS", 1, minimum=0)
+# The submitter (orders.submission): new orders and PayIns go out from the worker.
+SUBMIT_CONCURRENCY = envint("SUBMIT_CONCURRENCY", 20, minimum=1)  # submits in flight at once
+SUBMIT_BATCH_SIZE = envint("SUBMIT_BATCH_SIZE", 200, minimum=1)  # claimed per round
+# Circuit breaker per provider: open after this many outcome-unknown submits in a row, or
+# when at least BREAKER_MIN_CALLS calls in BREAKER_WINDOW_SECONDS failed at BREAKER_ERROR_RATE;
+# while open, submissions wait queued and one probe goes every BREAKER_COOLDOWN_SECONDS.
+BREAKER_FAILURES = envint("BREAKER_FAILURES", 5, minimum=1)
+BREAKER_ERROR_RATE = envfloat("BREAKER_ERROR_RATE", 0.5, minimum=0.0)
+BREAKER_MIN_CALLS = envint("BREAKER_MIN_CALLS", 20, minimum=1)
+BREAKER_WINDOW_SECONDS = envfloat("BREAKER_WINDOW_SECONDS", 60.0, minimum=1.0)
+BREAKER_COOLDOWN_SECONDS = envfloat("BREAKER_COOLDOWN_SECONDS", 30.0, minimum=0.0)
 
 # --- Reseller API and webhooks --------------------------------------------------------------
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 120, minimum=1)  # requests per key per minute
@@ -224,7 +235,8 @@ WEBHOOK_ALLOW_PRIVATE_URLS = envbool("WEBHOOK_ALLOW_PRIVATE_URLS", DEBUG)
 Q_CLUSTER = {
     "name": "panel",
     "orm": "default",
-    "workers": envint("Q_WORKERS", 3, minimum=1),  # a sweep, webhooks, and one for the rest
+    # a sweep, the submitter, webhooks, and one for the rest
+    "workers": envint("Q_WORKERS", 4, minimum=1),
     "timeout": 90,
     "retry": 120,  # django-q2 requires retry > timeout
     "max_attempts": 3,

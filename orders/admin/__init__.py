@@ -3,6 +3,7 @@
 from orders.admin import (  # noqa: F401  (each registers its models)
     approvals,
     cashin,
+    health,
     money,
     payins,
     resellers,

@@ -1,9 +1,10 @@
 """Sending a Cash In: checks, the debit (amount and fee) and idempotency by client_reference.
 
 One transaction locks the wallet row, checks the reseller's state, limits, daily total and
-balance, creates the order and its debit (the lifecycle's initial money effect). The provider
-is called after commit, outside any transaction; what its answer may do is the lifecycle's
-business (orders.lifecycle.following).
+balance, creates the order and its debit (the lifecycle's initial money effect). No provider is
+called here: the committed `submitting` order is the outbox entry the worker's submitter
+(orders.submission.submitter) sends; what the answer may do is the lifecycle's business
+(orders.lifecycle.following).
 """
 
 import secrets
@@ -15,7 +16,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.cashin.provider import CASHIN_FOLLOWED
 from orders.errors import (
     InsufficientBalance,
     InvalidReference,
@@ -24,7 +24,6 @@ from orders.errors import (
     ResellerSuspended,
 )
 from orders.lifecycle.declaration import CASHIN, Money
-from orders.lifecycle.following import grace
 from orders.lifecycle.transition import begin
 from orders.localtime import today_start
 from orders.models import CashInOrder, Reseller, StatusChange
@@ -58,21 +57,18 @@ def cashin_submit(
     client_reference: str | None = None,
     source: str = "panel",
 ) -> SubmitOutcome:
-    """Debit the wallet and send the order; the same reference again returns the same order."""
+    """Debit the wallet and queue the order for the submitter; the same reference again
+    returns the same order."""
     receiver = normalize_mobile_number(receiver_number)
     amount = normalize_amount(amount)
     reference = validate_reference(client_reference) if client_reference else None
-    outcome = _create_order(
+    return _create_order(
         reseller_id=reseller.pk,
         receiver=receiver,
         amount=amount,
         reference=reference or new_client_reference(),
         source=source,
     )
-    if outcome.created:
-        CASHIN_FOLLOWED.send(outcome.order)
-        outcome.order.refresh_from_db()
-    return outcome
 
 
 def validate_reference(reference: str) -> str:
@@ -92,8 +88,8 @@ def _create_order(*, reseller_id, receiver, amount, reference, source) -> Submit
             if existing:
                 return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
             cashin_check_can_send(reseller=reseller, amount=amount)
-            now = timezone.now()
             fee = cashin_fee(reseller, amount)
+            # No last_submit_at and no next_check_at: queued for the submitter, not the sweep.
             order = CashInOrder.objects.create(
                 reseller=reseller,
                 client_reference=reference,
@@ -103,9 +99,6 @@ def _create_order(*, reseller_id, receiver, amount, reference, source) -> Submit
                 fee=fee,
                 commission=cashin_commission(reseller, amount, fee),
                 source=source,
-                last_submit_at=now,
-                # Not picked by the sweep while this request is still waiting for its answer.
-                next_check_at=now + grace(),
             )
             begin(order, source=StatusChange.Source.SUBMIT)
             return SubmitOutcome(order, True)

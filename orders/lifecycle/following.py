@@ -81,27 +81,36 @@ class Followed:
 
     def send(self, subject, *, first_attempt: bool = True, **extra) -> None:
         try:
-            result = self.gateway().submit(self.request(subject, **extra))
+            outcome = self.gateway().submit(self.request(subject, **extra))
+        except GatewayError as error:
+            outcome = error
+        self.apply_submit_outcome(subject.pk, outcome, first_attempt=first_attempt)
+
+    def apply_submit_outcome(self, pk: int, outcome, *, first_attempt: bool = True) -> None:
+        """A submit's answer or its GatewayError (the submitter sends many at once)."""
+        if not isinstance(outcome, GatewayError):
+            self.apply_submit_answer(pk, outcome)
+            return
+        try:
+            raise outcome
         except DuplicateReferenceError as error:
-            self._unknown(subject.pk, error)  # the provider has one under our reference: ask it
+            self._unknown(pk, error)  # the provider has one under our reference: ask it
         except RejectedError as error:
             reason = Reason(
                 "rejected" if first_attempt else "resubmit_rejected", {"text": explain(error)}
             )
             if first_attempt:
-                self._end_unsent(subject.pk, self.lifecycle.refused, reason, error.field_errors)
+                self._end_unsent(pk, self.lifecycle.refused, reason, error.field_errors)
             else:
-                self._flag(subject.pk, reason)
+                self._flag(pk, reason)
         except (NotSentError, ConfigurationError) as error:
             if first_attempt:
                 reason = Reason("not_sent", {"text": str(error)})
-                self._end_unsent(subject.pk, self.lifecycle.never_sent, reason)
+                self._end_unsent(pk, self.lifecycle.never_sent, reason)
             else:
-                self._unknown(subject.pk, error)
+                self._unknown(pk, error)
         except GatewayError as error:
-            self._unknown(subject.pk, error)
-        else:
-            self.apply_submit_answer(subject.pk, result)
+            self._unknown(pk, error)
 
     def apply_submit_answer(self, pk: int, result) -> None:
         """Record the references; `pending` at most, whatever the answer claims."""

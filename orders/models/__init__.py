@@ -1,6 +1,7 @@
 from orders.models.api import ApiKey, WebhookAttempt, WebhookDelivery
 from orders.models.bulk import BulkRow, BulkUpload
 from orders.models.cashin import CashInOrder, OrderStatus
+from orders.models.health import BreakerChange, ProviderBreaker, ProviderMinute
 from orders.models.history import StatusChange
 from orders.models.ledger import LedgerEntry
 from orders.models.money import FloatSnapshot, ReconciliationMismatch, ReconciliationReport
@@ -34,4 +35,7 @@ __all__ = [
     "StaffProposal",
     "RatePlan",
     "Transfer",
+    "BreakerChange",
+    "ProviderBreaker",
+    "ProviderMinute",
 ]

@@ -47,6 +47,12 @@ class CashInOrder(FollowedAtProvider):
                 condition=Q(status__in=CASHIN.watched_values),
                 name="cashin_due",
             ),
+            # The submitter's queue: committed, not sent yet (orders.submission).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="submitting", last_submit_at__isnull=True),
+                name="cashin_unsent",
+            ),
             models.Index(fields=["reseller", "-created_at", "-id"], name="cashin_reseller_time"),
             models.Index(
                 fields=["reseller", "status", "-created_at"], name="cashin_reseller_status"

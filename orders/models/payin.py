@@ -29,6 +29,8 @@ class PayIn(FollowedAtProvider):
     payment_link = models.URLField(max_length=500, blank=True)
     payment_link_expires_at = models.DateTimeField(null=True, blank=True)
     finalization_date = models.DateTimeField(null=True, blank=True)
+    # The reseller's address at create time, sent to TrustedPay later by the submitter.
+    merchant_user_ip = models.CharField(max_length=45, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -37,6 +39,11 @@ class PayIn(FollowedAtProvider):
                 fields=["next_check_at"],
                 condition=Q(status__in=PAYIN.watched_values),
                 name="payin_due",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="creating", last_submit_at__isnull=True),
+                name="payin_unsent",
             ),
             models.Index(fields=["reseller", "-created_at"], name="payin_reseller_time"),
             models.Index(fields=["completed_at"], name="payin_completed"),  # reconciliation

@@ -22,12 +22,9 @@ from orders.errors import (
     PayInRejected,
     ResellerSuspended,
 )
-from orders.lifecycle.declaration import PAYIN
-from orders.lifecycle.following import grace
 from orders.lifecycle.transition import begin
 from orders.models import PayIn, Reseller, StatusChange
 from orders.numbers import normalize_amount, normalize_mobile_number, taka
-from orders.payin.provider import PAYIN_FOLLOWED
 
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -52,30 +49,26 @@ def payin_create_once(
     merchant_user_ip: str = "",
     external_id: str | None = None,
 ) -> tuple[PayIn, bool]:
-    """Create a PayIn at TrustedPay; raises PayInRejected with field messages if refused.
+    """Queue a PayIn for the submitter, which creates it at TrustedPay (`creating` until then;
+    a refusal ends it `rejected` with the field messages). Raises PayInRejected for our own
+    checks.
 
     The same `external_id` again with the same payment returns the first PayIn (False) and
     sends nothing; with another payment it raises PayInReferenceConflict.
     """
     fields = _validated(reseller, amount, wallet_provider, mobile_number, email, customer_name)
     external_id = _checked_external_id(external_id) if external_id else new_external_id()
-    now = timezone.now()
     try:
         with transaction.atomic():
             payin = PayIn.objects.create(
                 reseller=reseller,
                 external_id=external_id,
-                last_submit_at=now,
-                next_check_at=now + grace(),
+                merchant_user_ip=(merchant_user_ip or "")[:45],
                 **fields,
             )
             begin(payin, source=StatusChange.Source.SUBMIT)
     except IntegrityError:
         return _same_payin(PayIn.objects.get(external_id=external_id), reseller, fields), False
-    PAYIN_FOLLOWED.send(payin, merchant_user_ip=merchant_user_ip)
-    payin.refresh_from_db()
-    if payin.status == PAYIN.refused:
-        raise PayInRejected(payin.failure_reason, _rejected_fields(payin))
     return payin, True
 
 
@@ -129,9 +122,3 @@ def _same_payin(existing: PayIn, reseller: Reseller, fields: dict) -> PayIn:
     if not same:
         raise PayInReferenceConflict(_("This external_id was already used for another PayIn."))
     return existing
-
-
-def _rejected_fields(payin: PayIn) -> dict[str, list[str]]:
-    last = payin.history.filter(to_status=PAYIN.refused).last()
-    raw = (last.raw or {}) if last else {}
-    return {key.removeprefix("paymentData."): value for key, value in raw.items()}

@@ -31,7 +31,7 @@ class PayInFollowed(Followed):
             email=payin.email,
             customer_name=payin.customer_name,
             merchant_user_id=f"reseller-{payin.reseller_id}",
-            merchant_user_ip=merchant_user_ip,
+            merchant_user_ip=merchant_user_ip or payin.merchant_user_ip,
             callback_url=settings.TRUSTEDPAY_CALLBACK_URL,
         )
 

@@ -71,9 +71,11 @@ def sweep_once(*, batch_size: int | None = None, concurrency: int | None = None)
     now = timezone.now()
     report.flagged_overdue = flag_overdue_orders(now)
     claimed = [claim(followed, now, batch_size) for followed in FOLLOWED]
-    answers = run_coroutine(lambda: ask_providers(claimed, concurrency))
-    for followed, rows, found in zip(FOLLOWED, claimed, answers, strict=True):
+    timings = [{} for _ in FOLLOWED]
+    answers = run_coroutine(lambda: ask_providers(claimed, concurrency, timings))
+    for followed, rows, found, timed in zip(FOLLOWED, claimed, answers, timings, strict=True):
         apply_answers(followed, rows, found, report)
+        record_checks(followed.gateway().name, found, timed)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -107,14 +109,33 @@ def claim(followed: Followed, now: datetime, limit: int) -> list[dict]:
     return claim_due(followed.model, followed.lifecycle.watched_values, fields, now, limit)
 
 
-async def ask_providers(claimed: list[list[dict]], concurrency: int) -> list[dict]:
-    async def ask(followed: Followed, rows: list[dict]) -> dict:
+async def ask_providers(claimed: list[list[dict]], concurrency: int, timings=None) -> list[dict]:
+    timings = timings or [None for _ in FOLLOWED]
+
+    async def ask(followed: Followed, rows: list[dict], timed) -> dict:
         references = [row[followed.reference_field] for row in rows]
         if not references:
             return {}
-        return await followed.gateway().status_many(references, concurrency)
+        return await followed.gateway().status_many(references, concurrency, timed)
 
-    return await asyncio.gather(*(ask(f, rows) for f, rows in zip(FOLLOWED, claimed, strict=True)))
+    return await asyncio.gather(
+        *(ask(f, rows, t) for f, rows, t in zip(FOLLOWED, claimed, timings, strict=True))
+    )
+
+
+def record_checks(provider: str, answers: dict, timings: dict) -> None:
+    """The provider's health figures (orders.submission.health); never stops a sweep."""
+    from orders.submission.breaker import Outcome, outcome_of, record_answered
+    from orders.submission.health import record_calls
+
+    if not answers:
+        return
+    try:
+        record_calls(provider, "status", answers, timings)
+        if any(outcome_of(a) is Outcome.ANSWERED for a in answers.values()):
+            record_answered(provider)
+    except Exception:
+        log.exception("sweep: recording %s health failed", provider)
 
 
 def apply_answers(followed: Followed, rows, answers, report: SweepReport) -> None:

@@ -7,6 +7,7 @@ from orders.cashin.submit import cashin_submit
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller, StatusChange
 from tests.admin.conftest import approve_pending, change_url, messages_of, run_action
 from tests.factories import CashInOrderFactory
+from tests.orders.conftest import send_submissions
 from tests.twofactor import log_in_verified
 
 REFUND = LedgerEntry.Kind.ORDER_REFUND
@@ -24,6 +25,8 @@ def balance(reseller) -> Decimal:
 def test_resolve_as_failed_asks_for_a_reason_first(sandbox, staff_client, reseller):
     order = stuck_order(reseller)
 
+    send_submissions()
+    order.refresh_from_db()
     asked = run_action(staff_client, "cashinorder", "resolve_failed", [order])
     refused = run_action(
         staff_client, "cashinorder", "resolve_failed", [order], confirm="yes", reason="  "
@@ -128,6 +131,7 @@ def test_flag_and_unflag_are_recorded_with_the_staff_member(staff_client, staff,
 
 def test_check_now_asks_the_provider_and_moves_the_order(sandbox, staff_client, reseller):
     order = cashin_submit(reseller=reseller, receiver_number="01712345670", amount="500").order
+    send_submissions()
     time.sleep(0.7)  # past the sandbox's final_after: the provider now says successfull
 
     response = run_action(staff_client, "cashinorder", "check_now", [order])

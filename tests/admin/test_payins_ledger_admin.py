@@ -6,6 +6,7 @@ from orders.models import LedgerEntry, PayIn, PayInStatus, Reseller
 from orders.payin.create import payin_create
 from tests.admin.conftest import change_url, changelist_url, messages_of, run_action
 from tests.factories import PayInFactory
+from tests.orders.conftest import send_submissions
 
 
 def test_payin_list_search_and_read_only_page(staff_client, reseller):
@@ -47,6 +48,8 @@ def test_payin_check_now_credits_a_paid_payin_once(sandbox, staff_client, resell
         email="payer@example.com",
         customer_name="Rahim",
     )
+    send_submissions()
+    payin.refresh_from_db()
     sandbox.force(payin.external_id, "success")
 
     response = run_action(staff_client, "payin", "check_now", [payin])

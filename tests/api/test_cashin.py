@@ -5,6 +5,7 @@ import pytest
 from orders.models import CashInOrder, LedgerEntry, Reseller
 from tests.api.conftest import Api
 from tests.factories import CashInOrderFactory, ResellerFactory
+from tests.orders.conftest import send_submissions
 
 
 def balance_of(reseller) -> Decimal:
@@ -20,7 +21,10 @@ def test_new_reference_creates_sends_and_debits(api, reseller, sandbox):
     response = cash_in(api)
 
     assert response.status_code == 201
-    body = response.json()
+    assert response.json()["status"] == "pending"  # `submitting`: queued, debited, not sent
+    assert not response.json()["order_number"]
+    send_submissions()
+    body = api.get("/cash-in/SHOP-1").json()
     assert body["client_reference"] == "SHOP-1"
     assert body["amount"] == "500.00"
     assert body["status"] == "pending"
@@ -34,6 +38,7 @@ def test_same_reference_and_body_answers_200_with_the_same_order(api, reseller, 
     first = cash_in(api).json()
     again = cash_in(api)
 
+    send_submissions()
     assert again.status_code == 200
     assert again.json()["order_number"] == first["order_number"]
     assert balance_of(reseller) == Decimal("9500.00")
@@ -68,8 +73,10 @@ def test_provider_rejection_fails_the_order_and_refunds(api, reseller, sandbox):
     response = cash_in(api, number="01712345677")  # 7: the sandbox rejects the receiver
 
     assert response.status_code == 201
-    assert response.json()["status"] == "failed"
-    assert "not a bKash account" in response.json()["failure_reason"]
+    send_submissions()
+    body = api.get(f"/cash-in/{response.json()['client_reference']}").json()
+    assert body["status"] == "failed"
+    assert "not a bKash account" in body["failure_reason"]
     assert balance_of(reseller) == Decimal("10000.00")
 
 
@@ -77,6 +84,7 @@ def test_order_detail_shows_what_a_reseller_needs_once_final(api, sandbox):
     from orders.cashin.provider import cashin_check_now
 
     cash_in(api, ref="DONE-1")
+    send_submissions()
     sandbox.force("DONE-1", "successfull")
     cashin_check_now(order_id=CashInOrder.objects.get().pk)
 
@@ -191,6 +199,7 @@ def test_twenty_concurrent_identical_posts_make_one_order_one_debit_one_submit(s
     with ThreadPoolExecutor(max_workers=20) as pool:
         codes = sorted(pool.map(post, range(20)))
 
+    send_submissions()
     assert codes == [200] * 19 + [201]
     assert CashInOrder.objects.count() == 1
     assert LedgerEntry.objects.filter(kind="order_debit").count() == 1

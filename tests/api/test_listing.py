@@ -7,6 +7,7 @@ from orders.api.keys import api_key_create
 from orders.models import CashInOrder, OrderStatus
 from tests.api.conftest import Api
 from tests.factories import CashInOrderFactory, PayInFactory, ResellerFactory
+from tests.orders.conftest import send_submissions
 
 
 def make_orders(reseller, count, **fields):
@@ -92,12 +93,14 @@ def test_payin_create_and_read(api, reseller, sandbox):
                                     "mobile_number": "01812345670", "email": "p@example.com",
                                     "customer_name": "Rahim"})  # fmt: skip
     assert response.status_code == 201, response.content
-    payin = response.json()
+    assert response.json()["status"] == "creating"  # queued for the submitter
+    send_submissions()
+
+    read = api.get(f"/payins/{response.json()['external_id']}")
+    assert read.status_code == 200
+    payin = read.json()
     assert payin["status"] == "pending"
     assert payin["payment_link"].endswith(payin["external_id"])
-
-    read = api.get(f"/payins/{payin['external_id']}")
-    assert read.status_code == 200
     assert read.json()["amount"] == "1500.00"
 
 
@@ -115,6 +118,7 @@ def test_payin_with_the_same_external_id_again_is_200_and_another_payment_409(ap
     again = api.post("/payins", body)
     other = api.post("/payins", {**body, "amount": "2500.00"})
 
+    send_submissions()
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
     assert again.json()["external_id"] == first.json()["external_id"] == "SHOP-PIN-1"
     assert sandbox.stats()["payin_submits"] == {"SHOP-PIN-1": 1}

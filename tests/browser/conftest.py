@@ -64,7 +64,7 @@ def providers(sandbox):
 
 
 class SweepWorker:
-    """The poll sweep in a background thread, as `manage.py qcluster` runs it."""
+    """The submitter and the poll sweep in a thread, as `manage.py qcluster` runs them."""
 
     def __init__(self, live_server):
         from django.db import connection
@@ -90,11 +90,13 @@ class SweepWorker:
         from django.db import connections
 
         from orders.polling.sweep import sweep_once
+        from orders.submission.submitter import submit_once
 
         try:
             while not self._stop.is_set():
                 try:
                     with self._lock:
+                        submit_once(should_stop=self._stop.is_set)
                         sweep_once()
                 except Exception as error:  # keep sweeping; the test fails on it at the end
                     self.errors.append(error)

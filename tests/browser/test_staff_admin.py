@@ -11,6 +11,7 @@ from orders.cashin.submit import cashin_submit
 from orders.models import LedgerEntry, OrderStatus
 from tests.browser.conftest import PHONE, log_in, shoot
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
+from tests.orders.conftest import send_submissions
 from tests.twofactor import current_code, give_device
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,7 @@ def test_staff_resolves_a_flagged_order_and_the_reseller_sees_the_refund(
     staff = StaffUserFactory()
     # A receiver ending in 3 sticks in manual_review at the sandbox: staff must decide.
     order = cashin_submit(reseller=reseller, receiver_number="01712345673", amount="750").order
+    send_submissions()
     cashin_set_attention(
         order_id=order.pk, flagged=True, staff_user=staff, reason="stuck in manual review"
     )

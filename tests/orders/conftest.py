@@ -24,9 +24,10 @@ def reseller(db):
 
 
 def sweep_until(predicate, *, timeout: float = 8.0, pause: float = 0.1):
-    """Sweep (as the worker does) until predicate() holds; fail after `timeout` seconds."""
+    """Submit and sweep (as the worker does) until predicate() holds; fail after `timeout` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        send_submissions()
         sweep_once()
         if predicate():
             return
@@ -34,19 +35,30 @@ def sweep_until(predicate, *, timeout: float = 8.0, pause: float = 0.1):
     raise AssertionError("condition not reached by sweeping")
 
 
+def send_submissions():
+    """What the worker's submitter does within a second of a submit: one real round."""
+    from orders.submission.submitter import submit_once
+
+    return submit_once()
+
+
 def submit(reseller, last_digit: int, amount="500"):
-    """A Cash In whose sandbox outcome is chosen by the receiver's last digit (README)."""
+    """A Cash In whose sandbox outcome is chosen by the receiver's last digit (README), sent
+    by the submitter as the worker would."""
     from orders.cashin.submit import cashin_submit
 
     number = f"0171234567{last_digit}"
-    return cashin_submit(reseller=reseller, receiver_number=number, amount=amount).order
+    order = cashin_submit(reseller=reseller, receiver_number=number, amount=amount).order
+    send_submissions()
+    order.refresh_from_db()
+    return order
 
 
 def create_payin(reseller, last_digit: int, amount="1000"):
     """A PayIn whose sandbox outcome is chosen by the payer number's last digit (README)."""
     from orders.payin.create import payin_create
 
-    return payin_create(
+    payin = payin_create(
         reseller=reseller,
         amount=amount,
         wallet_provider="BKash",
@@ -54,6 +66,9 @@ def create_payin(reseller, last_digit: int, amount="1000"):
         email="payer@example.com",
         customer_name="Test Payer",
     )
+    send_submissions()
+    payin.refresh_from_db()
+    return payin
 
 
 def balance(reseller) -> Decimal:

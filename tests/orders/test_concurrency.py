@@ -16,7 +16,13 @@ from orders.models import CashInOrder, LedgerEntry, OrderStatus, Reseller
 from orders.polling.sweep import sweep_once
 from orders.tasks import check_order_task
 from tests.factories import ResellerFactory
-from tests.orders.conftest import assert_ledger_consistent, entries, needs_postgres, order_status
+from tests.orders.conftest import (
+    assert_ledger_consistent,
+    entries,
+    needs_postgres,
+    order_status,
+    send_submissions,
+)
 from tests.processes import start_manage
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
@@ -70,6 +76,7 @@ def test_one_reference_submitted_20_times_at_once_is_one_order(sandbox):
         ),
     )
 
+    send_submissions()
     assert all(not isinstance(r, Exception) for r in results), results
     assert sum(r.created for r in results) == 1
     assert CashInOrder.objects.count() == 1
@@ -83,6 +90,8 @@ def test_failed_order_finalised_by_10_sweeps_and_a_redelivered_task_refunds_once
     reseller = ResellerFactory(balance=Decimal("1000"))
     order = cashin_submit(reseller=reseller, receiver_number="01712345671", amount="500").order
     time.sleep(0.8)  # the sandbox's failure is final now
+    send_submissions()
+    order.refresh_from_db()
     failed = sandbox.force(order.client_reference, "failed")
     assert failed["data"]["status"] == "failed"
 
@@ -99,6 +108,8 @@ def test_concurrent_applications_of_one_failure_refund_once(sandbox):
 
     reseller = ResellerFactory(balance=Decimal("1000"))
     order = cashin_submit(reseller=reseller, receiver_number="01712345671", amount="500").order
+    send_submissions()
+    order.refresh_from_db()
     sandbox.force(order.client_reference, "failed")
     result = get_cashin_gateway().status_by_reference(order.client_reference)
 
@@ -131,6 +142,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing(sandbox, settings):
         cashin_submit(reseller=reseller, receiver_number=f"0171234567{d}", amount="500").order
         for d in (0, 1, 2)
     ]
+    send_submissions()
     time.sleep(0.8)
     CashInOrder.objects.update(next_check_at=orders[0].created_at)
     sandbox.configure(latency_ms=5000)  # the sweep is waiting on the provider when killed

@@ -16,7 +16,7 @@ from orders.masking import MaskNumbersFilter, masked
 from orders.models import CashInOrder, PayIn
 from orders.payin.create import payin_create
 from orders.polling.sweep import sweep_once
-from tests.orders.conftest import sweep_until
+from tests.orders.conftest import send_submissions, sweep_until
 
 FULL_NUMBER = re.compile(r"(?<!\d)(?:\+?88)?01\d{9}(?!\d)")
 OPEN = CASHIN.open_values
@@ -38,6 +38,7 @@ def test_a_full_order_life_logs_no_full_number(sandbox, reseller, fast_polling, 
         cashin_submit(reseller=reseller, receiver_number=f"0171234567{digit}", amount="100").order
         for digit in (7, 0, 1, 2, 5, 6)  # rejected, success, failed, refunded, 500s, refused once
     ]
+    send_submissions()
     assert CashInOrder.objects.get(pk=orders[0].pk).status == "failed"  # the rejected one
     sandbox.configure(error_rate=0.3)  # provider faults from now on: errors get logged
     orders.append(
@@ -78,6 +79,8 @@ def test_an_unreachable_provider_logs_no_full_number(db, reseller, settings, cap
     finally:
         reset_gateways()
 
+    send_submissions()
+    order.refresh_from_db()
     assert order.status == "failed"
     assert full_numbers(caplog) == []
 

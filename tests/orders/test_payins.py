@@ -15,6 +15,7 @@ from tests.orders.conftest import (
     balance,
     create_payin,
     payin_status,
+    send_submissions,
     sweep_until,
 )
 
@@ -141,6 +142,7 @@ def test_same_external_id_again_is_the_same_payin_and_another_amount_is_refused(
     first = payin_create(amount="1000", **fields)
     again = payin_create(amount="1000.00", **fields)
 
+    send_submissions()
     assert again.pk == first.pk
     assert sandbox.stats()["payin_submits"] == {"PIN-SHOP-7": 1}
     with pytest.raises(ReferenceConflict):

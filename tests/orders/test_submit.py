@@ -14,7 +14,7 @@ from orders.errors import (
 )
 from orders.models import LedgerEntry, OrderStatus, Reseller
 from tests.factories import ResellerFactory
-from tests.orders.conftest import assert_ledger_consistent, entries
+from tests.orders.conftest import assert_ledger_consistent, entries, send_submissions
 
 DEBIT = LedgerEntry.Kind.ORDER_DEBIT
 REFUND = LedgerEntry.Kind.ORDER_REFUND
@@ -24,6 +24,8 @@ def test_accepted_order_is_debited_once_and_keeps_provider_references(sandbox, r
     outcome = cashin_submit(reseller=reseller, receiver_number="+8801712345670", amount="500")
 
     order = outcome.order
+    send_submissions()
+    order.refresh_from_db()
     assert outcome.created
     assert order.status == OrderStatus.PENDING  # never completed from the submit response
     assert order.receiver_number == "01712345670"
@@ -39,6 +41,8 @@ def test_accepted_order_is_debited_once_and_keeps_provider_references(sandbox, r
 def test_rejected_submit_fails_and_refunds_once(sandbox, reseller):
     order = cashin_submit(reseller=reseller, receiver_number="01712345677", amount="500").order
 
+    send_submissions()
+    order.refresh_from_db()
     assert order.status == OrderStatus.FAILED
     assert "not a bKash account" in order.failure_reason
     assert entries(order, DEBIT) == 1
@@ -55,6 +59,8 @@ def test_unreachable_provider_fails_and_refunds(db, reseller, settings):
     order = cashin_submit(reseller=reseller, receiver_number="01712345670", amount="500").order
     reset_gateways()
 
+    send_submissions()
+    order.refresh_from_db()
     assert order.status == OrderStatus.FAILED
     assert "nothing was sent" in order.failure_reason
     assert Reseller.objects.get(pk=reseller.pk).balance == Decimal("10000.00")
@@ -63,6 +69,8 @@ def test_unreachable_provider_fails_and_refunds(db, reseller, settings):
 def test_submit_timeout_waits_for_the_provider_without_refunding(sandbox, reseller):
     order = cashin_submit(reseller=reseller, receiver_number="01712345674", amount="500").order
 
+    send_submissions()
+    order.refresh_from_db()
     assert order.status == OrderStatus.SUBMIT_UNKNOWN
     assert entries(order, REFUND) == 0
     assert Reseller.objects.get(pk=reseller.pk).balance == Decimal("9500.00")
@@ -76,6 +84,7 @@ def test_same_reference_twice_returns_the_same_order_without_a_second_debit(sand
         reseller=reseller, receiver_number="01712345670", amount="500.00", client_reference="SHOP-1"
     )
 
+    send_submissions()
     assert first.created and not again.created
     assert again.order.pk == first.order.pk
     assert entries(first.order, DEBIT) == 1
@@ -134,8 +143,10 @@ def test_daily_limit_counts_todays_orders_but_not_refunded_ones(sandbox, reselle
     Reseller.objects.filter(pk=reseller.pk).update(daily_limit=Decimal("1000"))
     reseller.refresh_from_db()
     cashin_submit(reseller=reseller, receiver_number="01712345677", amount="800")  # rejected
+    send_submissions()
     cashin_submit(reseller=reseller, receiver_number="01712345670", amount="800")
 
+    send_submissions()
     with pytest.raises(LimitExceeded):
         cashin_submit(reseller=reseller, receiver_number="01712345670", amount="300")
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from orders.models import CashInOrder, LedgerEntry, OrderStatus
 from tests.factories import ResellerFactory
+from tests.orders.conftest import send_submissions
 from tests.panel.conftest import login
 
 
@@ -63,6 +64,8 @@ def test_confirm_sends_the_order_and_shows_it(rclient, reseller, sandbox):
     confirm = hidden_fields(review(rclient, receiver="01712345670", amount="500"))
     response = rclient.post(reverse("cashin_confirm"), confirm)
     order = CashInOrder.objects.get(reseller=reseller)
+    send_submissions()
+    order.refresh_from_db()
     assert response.status_code == 302
     assert response["Location"] == reverse("order_detail", args=[order.pk])
     assert order.order_number and order.status == OrderStatus.PENDING
@@ -76,6 +79,7 @@ def test_posting_the_same_confirmation_twice_sends_one_order_and_debits_once(
     confirm = hidden_fields(review(rclient, amount="700"))
     first = rclient.post(reverse("cashin_confirm"), confirm)
     second = rclient.post(reverse("cashin_confirm"), confirm, follow=True)
+    send_submissions()
     assert CashInOrder.objects.filter(reseller=reseller).count() == 1
     order = CashInOrder.objects.get(reseller=reseller)
     assert first["Location"] == second.redirect_chain[0][0]
@@ -113,7 +117,9 @@ def test_a_tampered_resubmission_is_refused_without_a_second_order(rclient, rese
 def test_an_order_the_provider_rejects_is_failed_and_refunded_on_screen(rclient, reseller, sandbox):
     confirm = hidden_fields(review(rclient, receiver="01712345677", amount="500"))
     page = rclient.post(reverse("cashin_confirm"), confirm, follow=True)
-    html = page.content.decode()
+    assert "Sending…" in page.content.decode()
+    send_submissions()
+    html = rclient.get(page.redirect_chain[-1][0]).content.decode()
     assert "Failed" in html and "not a bKash account" in html
     assert "৳10,000.00" in html  # the balance in the top bar is back
     reseller.refresh_from_db()

@@ -11,6 +11,7 @@ from orders.models import LedgerEntry, PayIn, PayInStatus
 from orders.payin.provider import payin_apply_result
 from orders.wallet.ledger import staff_adjust_balance
 from tests.factories import PayInFactory
+from tests.orders.conftest import send_submissions
 
 DHAKA = ZoneInfo("Asia/Dhaka")
 
@@ -72,6 +73,10 @@ def test_add_funds_creates_a_payin_and_shows_its_payment_link(rclient, reseller,
     )
     payin = PayIn.objects.get(reseller=reseller)
     assert response.redirect_chain[-1][0] == reverse("payin_detail", args=[payin.pk])
+    assert "Preparing your payment link…" in response.content.decode()
+    send_submissions()
+    response = rclient.get(reverse("payin_detail", args=[payin.pk]))
+    payin.refresh_from_db()
     assert payin.status == PayInStatus.PENDING and payin.payment_link
     html = response.content.decode()
     assert payin.payment_link in html and "৳1,500.00" in html
@@ -111,6 +116,8 @@ def test_posting_the_add_funds_form_twice_creates_one_payin(rclient, reseller, s
     again = rclient.post(reverse("payin_new"), data)
 
     payin = PayIn.objects.get(reseller=reseller)
+    send_submissions()
+    payin.refresh_from_db()
     assert first.url == again.url == reverse("payin_detail", args=[payin.pk])
     assert sandbox.stats()["payin_submits"] == {payin.external_id: 1}
 

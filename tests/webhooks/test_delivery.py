@@ -16,6 +16,7 @@ from orders.api.webhooks import (
 from orders.cashin.staff import cashin_resolve_by_staff
 from orders.models import OrderStatus, OutboxEvent, WebhookDelivery
 from tests.factories import CashInOrderFactory, ResellerFactory, StaffUserFactory
+from tests.orders.conftest import send_submissions
 
 State = WebhookDelivery.State
 
@@ -255,6 +256,7 @@ def test_poll_sweep_finishing_orders_only_writes_outbox_events(reseller, receive
     receiver.plan = [("sleep", 5.0, 200)] * 3
     for ref, number in (("W-1", "01712345670"), ("W-2", "01712345671")):
         cashin_submit(reseller=reseller, receiver_number=number, amount="100", client_reference=ref)
+    send_submissions()
     time.sleep(0.7)  # the sandbox's orders are final after 0.6 s
     from orders.models import CashInOrder
 
@@ -263,6 +265,7 @@ def test_poll_sweep_finishing_orders_only_writes_outbox_events(reseller, receive
     started = time.monotonic()
     sweep_once()
 
+    send_submissions()
     assert time.monotonic() - started < 2.0
     assert sorted(OutboxEvent.objects.values_list("event", flat=True)) == [
         "cashin.failed",

@@ -1,10 +1,12 @@
 import signal
+import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from orders.polling.sweep import sweep_once
+from orders.submission import submitter
 
 IDLE_PAUSE_SECONDS = 1.0
 
@@ -28,14 +30,23 @@ class Command(BaseCommand):
             raise CommandError("--batch-size and --concurrency must be at least 1")
         sweep = {"batch_size": batch_size, "concurrency": concurrency}
         if once:
+            self.stdout.write(submitter.submit_once().summary())
             self.stdout.write(sweep_once(**sweep).summary())
             return
         self._loop(sweep)
 
     def _loop(self, sweep):
         stopping = []
+
+        def stop(*_):
+            stopping.append(True)
+            submitter.STOP.set()
+
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stopping.append(True))
+            signal.signal(sig, stop)
+        # New submissions go out from their own thread, so a long sweep never holds them back.
+        sending = threading.Thread(target=submitter.run_submitter, name="submitter", daemon=True)
+        sending.start()
         self.stdout.write("polling; SIGTERM or Ctrl-C stops after the current sweep")
         while not stopping:
             close_old_connections()
@@ -44,4 +55,5 @@ class Command(BaseCommand):
                 self.stdout.write(report.summary())
             else:
                 time.sleep(IDLE_PAUSE_SECONDS)
+        sending.join(5)
         self.stdout.write("stopped")
