@@ -1,12 +1,9 @@
 import signal
-import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 
+from orders.polling.loop import StopFlag, sweep_loop
 from orders.polling.sweep import sweep_once
-
-IDLE_PAUSE_SECONDS = 1.0
 
 
 class Command(BaseCommand):
@@ -33,15 +30,12 @@ class Command(BaseCommand):
         self._loop(sweep)
 
     def _loop(self, sweep):
-        stopping = []
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stopping.append(True))
+        stop = StopFlag().on_signals(signal.SIGTERM, signal.SIGINT)
         self.stdout.write("polling; SIGTERM or Ctrl-C stops after the current sweep")
-        while not stopping:
-            close_old_connections()
-            report = sweep_once(**sweep)
-            if report.checked or report.flagged_overdue:
-                self.stdout.write(report.summary())
-            else:
-                time.sleep(IDLE_PAUSE_SECONDS)
+        self.stdout.flush()
+        sweep_loop(stopping=stop.is_set, pause=stop.wait, on_report=self._show, **sweep)
         self.stdout.write("stopped")
+
+    def _show(self, report) -> None:
+        if report.checked or report.flagged_overdue:
+            self.stdout.write(report.summary())
