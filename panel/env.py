@@ -89,9 +89,22 @@ def database_from_url(url: str, base_dir) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            **postgres_connections(),
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite:///)"
     )
+
+
+def postgres_connections() -> dict:
+    """A psycopg pool per process (DB_POOL_MAX_SIZE connections, at most) so no server mode, not
+    even runserver's thread per request, can run PostgreSQL out of connections; DB_POOL=0 opens
+    one connection per request instead (CONN_MAX_AGE=0: nothing left behind by a finished thread)."""
+    if not envbool("DB_POOL", True):
+        return {"CONN_MAX_AGE": 0}
+    pool = {
+        "min_size": envint("DB_POOL_MIN_SIZE", 0, minimum=0),
+        "max_size": envint("DB_POOL_MAX_SIZE", 4, minimum=1),
+        "timeout": envfloat("DB_POOL_TIMEOUT", 10.0, minimum=0.1),  # waiting for a free one
+    }
+    return {"CONN_MAX_AGE": 0, "OPTIONS": {"pool": pool}}

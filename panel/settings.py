@@ -223,3 +223,13 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# --- Shared cache (API rate limit, worker status): the database by default, Redis if set -----
+REDIS_URL = envstr("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "panel_cache"}
+    )
+}

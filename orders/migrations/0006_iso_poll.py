@@ -1,0 +1,19 @@
+"""The database cache's table (settings.CACHES: the API rate limit is counted there, shared by
+every process), so a fresh clone works after `migrate` alone."""
+
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+def drop_cache_table(apps, schema_editor):
+    schema_editor.execute("DROP TABLE IF EXISTS panel_cache")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orders", "0005_lifecycle")]
+
+    operations = [migrations.RunPython(create_cache_table, drop_cache_table)]
