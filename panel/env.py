@@ -99,8 +99,9 @@ def database_from_url(url: str, base_dir) -> dict:
 def postgres_connections() -> dict:
     """A psycopg pool per process (DB_POOL_MAX_SIZE connections, at most) so no server mode, not
     even runserver's thread per request, can run PostgreSQL out of connections; DB_POOL=0 opens
-    one connection per request instead (CONN_MAX_AGE=0: nothing left behind by a finished thread)."""
-    if not envbool("DB_POOL", True):
+    one connection per request instead (CONN_MAX_AGE=0: nothing left behind by a finished thread),
+    the default: the pool does not survive django-q2's forked workers (qcluster)."""
+    if not envbool("DB_POOL", False):
         return {"CONN_MAX_AGE": 0}
     pool = {
         "min_size": envint("DB_POOL_MIN_SIZE", 0, minimum=0),

@@ -39,6 +39,7 @@ def start_runserver(port: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DB_POOL": "1",
         "DB_POOL_MAX_SIZE": str(POOL_SIZE),
         "API_RATE_LIMIT": "100000",
         "DEBUG": "1",
