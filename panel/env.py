@@ -81,7 +81,7 @@ def envnetworks(name: str, default: str) -> tuple:
     return tuple(networks)
 
 
-def database_from_url(url: str, base_dir, pool_size: int = 0) -> dict:
+def database_from_url(url: str, base_dir) -> dict:
     """Translate DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path) to Django."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
@@ -103,25 +103,11 @@ def database_from_url(url: str, base_dir, pool_size: int = 0) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            **_connection_lifetime(pool_size),
+            **postgres_connections(),
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite:///)"
     )
-
-
-def _connection_lifetime(pool_size: int) -> dict:
-    """A bounded pool per process, or one connection per request when the pool is off.
-
-    Never persistent connections without a pool: runserver opens a thread per request, and a
-    thread's persistent connection outlives the thread until PostgreSQL runs out of slots.
-    """
-    if pool_size == 0:
-        return {"CONN_MAX_AGE": 0}
-    return {
-        "CONN_MAX_AGE": 0,
-        "OPTIONS": {"pool": {"min_size": 1, "max_size": pool_size, "timeout": 10}},
-    }
 
 
 def cache_from_url(redis_url: str) -> dict:
@@ -134,3 +120,18 @@ def cache_from_url(redis_url: str) -> dict:
 
 
 CACHE_TABLE = "panel_cache"
+
+
+def postgres_connections() -> dict:
+    """A psycopg pool per process (DB_POOL_MAX_SIZE connections, at most) so no server mode, not
+    even runserver's thread per request, can run PostgreSQL out of connections; DB_POOL=0 opens
+    one connection per request instead (CONN_MAX_AGE=0: nothing left behind by a finished thread),
+    the default: the pool does not survive django-q2's forked workers (qcluster)."""
+    if not envbool("DB_POOL", False):
+        return {"CONN_MAX_AGE": 0}
+    pool = {
+        "min_size": envint("DB_POOL_MIN_SIZE", 0, minimum=0),
+        "max_size": envint("DB_POOL_MAX_SIZE", 4, minimum=1),
+        "timeout": envfloat("DB_POOL_TIMEOUT", 10.0, minimum=0.1),  # waiting for a free one
+    }
+    return {"CONN_MAX_AGE": 0, "OPTIONS": {"pool": pool}}

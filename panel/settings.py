@@ -86,7 +86,6 @@ DATABASES = {
     "default": database_from_url(
         envstr("DATABASE_URL", "sqlite:///db.sqlite3"),
         BASE_DIR,
-        pool_size=envint("DB_POOL_SIZE", 8),
     )
 }
 # Shared by all web and worker processes, so the API rate limit counts across all of them.
@@ -194,14 +193,22 @@ RECONCILE_CONCURRENCY = envint("RECONCILE_CONCURRENCY", 10, minimum=1)  # status
 STAFF_APPROVAL_THRESHOLD = envdecimal("STAFF_APPROVAL_THRESHOLD", "0")
 STAFF_APPROVAL_EXPIRY_HOURS = envint("STAFF_APPROVAL_EXPIRY_HOURS", 24, minimum=1)
 
-# Polling: first check after POLL_BASE_DELAY s, doubling up to POLL_MAX_DELAY s.
-POLL_BASE_DELAY = envfloat("POLL_BASE_DELAY", 5.0, minimum=0.0)
+# Polling (orders/polling/schedule.py): every POLL_BASE_DELAY s for POLL_FAST_SECONDS after
+# the submit, then a gap of POLL_BACKOFF_RATIO x the time past that window, up to POLL_MAX_DELAY.
+POLL_BASE_DELAY = envfloat("POLL_BASE_DELAY", 2.0, minimum=0.0)
+POLL_FAST_SECONDS = envfloat("POLL_FAST_SECONDS", 120.0, minimum=0.0)
+POLL_BACKOFF_RATIO = envfloat("POLL_BACKOFF_RATIO", 0.1, minimum=0.0)
 POLL_MAX_DELAY = envfloat("POLL_MAX_DELAY", 120.0, minimum=0.0)
+# A page or API client asking for an open order brings its next check forward, at most once
+# per POLL_HURRY_SECONDS; an idle worker looks for due rows every POLL_IDLE_SECONDS.
+POLL_HURRY_SECONDS = envfloat("POLL_HURRY_SECONDS", 2.0, minimum=0.0)
+POLL_IDLE_SECONDS = envfloat("POLL_IDLE_SECONDS", 0.5, minimum=0.05)
 POLL_CONCURRENCY = envint("POLL_CONCURRENCY", 50, minimum=1)
 POLL_BATCH_SIZE = envint("POLL_BATCH_SIZE", 2000, minimum=1)
 # A claimed order is not picked by another sweep for this long; a killed sweep's orders
-# come back after it.
-POLL_CLAIM_SECONDS = envfloat("POLL_CLAIM_SECONDS", 120.0, minimum=1.0)
+# come back after it. Keep it longer than POLL_MAX_DELAY: that is how a hurry (a page asking)
+# tells a claimed row apart and leaves it alone.
+POLL_CLAIM_SECONDS = envfloat("POLL_CLAIM_SECONDS", 180.0, minimum=1.0)
 POLL_DEADLINE_MINUTES = envfloat("POLL_DEADLINE_MINUTES", 30.0, minimum=0.0)
 # A scheduled sweep task keeps sweeping for this long (django-q schedules run per minute).
 POLL_TASK_SECONDS = envfloat("POLL_TASK_SECONDS", 55.0, minimum=0.0)

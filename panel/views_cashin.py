@@ -15,6 +15,8 @@ from orders import recent, selectors
 from orders.cashin import submit as cashin
 from orders.errors import OrderError
 from orders.localtime import local_text
+from orders.models import CashInOrder
+from orders.polling.hurry import check_soon, check_soon_if_open
 from orders.wallet.fees import cashin_fee
 from panel.forms import CashInConfirmForm, CashInForm, OrderFilterForm, show_error
 from panel.templatetags.panel_tags import badge
@@ -132,6 +134,7 @@ def order_detail(request, pk: int):
 def order_live(request, pk: int):
     """The order card alone, polled by the detail page while the order is not final."""
     order = selectors.order_for_reseller(reseller=request.reseller, pk=pk)
+    check_soon_if_open(order)
     response = render(request, "panel/_order_card.html", {"order": order})
     return with_balance(response, request.reseller)
 
@@ -141,6 +144,7 @@ def order_statuses(request):
     """Statuses of the listed non-final orders, polled by list pages."""
     ids = selectors.live_ids(request.GET.get("ids", ""))
     orders = selectors.order_statuses(reseller=request.reseller, ids=ids)
+    check_soon(CashInOrder, [o.pk for o in orders if not o.is_final])
     data = [
         {
             "id": o.pk,

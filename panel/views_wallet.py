@@ -6,6 +6,7 @@ from orders import selectors
 from orders.errors import OrderError
 from orders.localtime import local_text
 from orders.payin import create as payins
+from orders.polling.hurry import check_soon_if_open
 from panel.forms import DateRangeForm, PayInForm, show_error
 from panel.views_common import reseller_required, stream_csv, with_balance
 
@@ -77,5 +78,6 @@ def payin_detail(request, pk: int):
 @reseller_required
 def payin_live(request, pk: int):
     payin = selectors.payin_for_reseller(reseller=request.reseller, pk=pk)
+    check_soon_if_open(payin)
     response = render(request, "panel/_payin_card.html", {"payin": payin})
     return with_balance(response, request.reseller)

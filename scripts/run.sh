@@ -20,9 +20,20 @@ export SANDBOX_FINAL_AFTER=${SANDBOX_FINAL_AFTER:-20}
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py setup_demo
 
+# Each child in a process group of its own (set -m), so one kill reaches it and all it forked
+# (qcluster's sentinel and workers); SIGTERM first, SIGKILL for whatever is left after 5 s.
+set -m
 pids=()
 cleanup() {
-    kill "${pids[@]}" 2>/dev/null || true
+    trap - EXIT INT TERM
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for _ in $(seq 50); do
+        alive=0
+        for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+        [ "$alive" = 0 ] && break
+        sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
@@ -33,4 +44,6 @@ pids+=($!)
 pids+=($!)
 
 echo "Panel: http://127.0.0.1:$PORT/   admin: http://127.0.0.1:$PORT/admin/   sandbox: $NICTBD_BASE_URL"
-.venv/bin/python manage.py runserver "127.0.0.1:$PORT"
+.venv/bin/python manage.py runserver "127.0.0.1:$PORT" &
+pids+=($!)
+wait "${pids[-1]}"

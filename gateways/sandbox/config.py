@@ -11,6 +11,9 @@ from typing import Any
 @dataclass
 class SandboxConfig:
     final_after: float = 20.0  # seconds from submit to the final status
+    # > 0: each new Cash In ends after a lognormal draw, median final_after, this sigma
+    # (0.84 puts p95 at 4x the median: 15 s -> 60 s, bench/status_latency.py).
+    final_after_sigma: float = 0.0
     latency_ms: float = 0.0  # added before every provider answer
     error_rate: float = 0.0  # share of provider requests answered 500 before doing anything
     html_errors: bool = False  # every 500 is an HTML page instead of JSON
@@ -44,6 +47,11 @@ class SandboxConfig:
         coerced = {name: _coerce(name, value) for name, value in changes.items()}
         for name, value in coerced.items():
             setattr(self, name, value)
+
+    def cashin_final_after(self, rng) -> float:
+        if self.final_after_sigma <= 0:
+            return self.final_after
+        return self.final_after * math.exp(rng.gauss(0.0, self.final_after_sigma))
 
     @property
     def nictbd_credentials(self) -> tuple[str, str, str] | None:

@@ -220,7 +220,7 @@ async def submit(call: Call) -> Answer:
         receiver_number=receiver,
         amount=amount,
         client_reference=reference,
-        final_after=config.final_after,
+        final_after=config.cashin_final_after(call.state.rng),
     )
     result = answer(200, submit_body(order, config.nictbd_submit_claims))
     if order.digit == "4":  # created, but the answer comes too late for the client

@@ -18,6 +18,7 @@ from orders.cashin.submit import cashin_submit, validate_reference
 from orders.errors import InvalidReference, OrderError
 from orders.models import Reseller
 from orders.payin.create import payin_create_once
+from orders.polling.hurry import check_soon_if_open
 
 CASHIN_FIELDS = ("receiver_number", "phone", "amount", "client_reference")
 
@@ -51,6 +52,7 @@ def _reference(fields: Fields) -> str:
 @api_endpoint("GET")
 def cashin_detail(request, client_reference):
     order = reseller_order(reseller=request.reseller, client_reference=client_reference)
+    check_soon_if_open(order)
     return JsonResponse(order_json(order))
 
 
@@ -112,6 +114,7 @@ def _client_ip(request) -> str:
 @api_endpoint("GET")
 def payin_detail(request, external_id):
     payin = reseller_payin(reseller=request.reseller, external_id=external_id)
+    check_soon_if_open(payin)
     return JsonResponse(payin_json(payin))
 
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,7 @@ from orders.api.callback_urls import (
 )
 from orders.api.serialize import order_json
 from orders.models import CashInOrder, OutboxEvent, Reseller, WebhookAttempt, WebhookDelivery
+from orders.polling.worker_stop import cluster_stopping
 from orders.staff.audit import Action, record
 
 log = logging.getLogger(__name__)
@@ -320,7 +322,8 @@ def deliver_due_webhooks_task() -> str:
     deadline = time.monotonic() + _setting("WEBHOOK_TASK_SECONDS", 0)
     drain_until = time.monotonic() + 50
     total = DeliveryReport()
-    while True:
+    sentinel = os.getppid()
+    while not cluster_stopping(sentinel):  # qcluster stopping: end within a second
         close_old_connections()
         report = deliver_due()
         for name in ("attempted", "delivered", "failed", "gave_up"):

@@ -26,7 +26,7 @@ from orders.lifecycle.following import ACCEPTED, Followed
 from orders.masking import masked
 from orders.payin.provider import PAYIN_FOLLOWED
 from orders.polling.overdue import flag_overdue_orders
-from orders.polling.schedule import next_check_time
+from orders.polling.schedule import poll_delay
 
 log = logging.getLogger(__name__)
 UPDATE_CHUNK = 5000
@@ -105,7 +105,8 @@ def claim_due(model, statuses, fields, now: datetime, limit: int) -> list[dict]:
 
 
 def claim(followed: Followed, now: datetime, limit: int) -> list[dict]:
-    fields = ("id", followed.reference_field, "status", "check_count", *followed.sweep_compared)
+    fields = ("id", followed.reference_field, "status", "check_count", "created_at",
+              "last_submit_at", *followed.sweep_compared)  # fmt: skip
     return claim_due(followed.model, followed.lifecycle.watched_values, fields, now, limit)
 
 
@@ -142,6 +143,7 @@ def apply_answers(followed: Followed, rows, answers, report: SweepReport) -> Non
     """Unchanged pending answers are rescheduled in bulk; the rest go through the lifecycle."""
     unchanged = defaultdict(list)
     counter = COUNTERS[followed.lifecycle.kind]
+    now = timezone.now()
     for row in rows:
         answer = answers.get(row[followed.reference_field])
         report.count(counter, "checked")
@@ -149,7 +151,7 @@ def apply_answers(followed: Followed, rows, answers, report: SweepReport) -> Non
             _count_error(report, answer)
             _safely(followed.note_check_error, row["id"], _as_error(answer))
         elif _unchanged(followed, row, answer):
-            unchanged[(row["check_count"], "")].append(row["id"])
+            unchanged[(row["check_count"], _delay(row, now))].append(row["id"])
         else:
             report.count(counter, "changed")
             _safely(followed.apply_status_answer, row["id"], answer, source="worker")
@@ -165,17 +167,25 @@ def _unchanged(followed: Followed, row: dict, answer) -> bool:
     )
 
 
-def reschedule(model, groups: dict[tuple[int, str], list[int]]) -> None:
+def _delay(row: dict, now: datetime) -> float:
+    """The row's next gap, rounded to whole seconds past the fast window so that a batch
+    needs few UPDATEs (one per check count and gap)."""
+    since = row["last_submit_at"] or row["created_at"]
+    delay = poll_delay((now - since).total_seconds())
+    return delay if delay <= settings.POLL_BASE_DELAY else float(round(delay))
+
+
+def reschedule(model, groups: dict[tuple[int, float], list[int]]) -> None:
     """Count one check on each row and set its next check, a few UPDATEs for a whole batch."""
     now = timezone.now()
-    for (check_count, error), ids in groups.items():
+    for (check_count, delay), ids in groups.items():
         for chunk in _chunks(ids):
             # A row another worker or a "check now" changed meanwhile is left to that change.
             model.objects.filter(pk__in=chunk, status=ACCEPTED, check_count=check_count).update(
                 check_count=check_count + 1,
                 last_checked_at=now,
-                last_error=error,
-                next_check_at=next_check_time(check_count, now),
+                last_error="",
+                next_check_at=now + timedelta(seconds=delay),
             )
 
 

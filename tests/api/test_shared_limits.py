@@ -64,7 +64,12 @@ def test_300_requests_through_the_threaded_dev_server_keep_connections_bounded(a
     port = free_port()
     before = server_connections()
     server = start_manage(
-        "runserver", "--noreload", f"127.0.0.1:{port}", API_RATE_LIMIT="100000", DB_POOL_SIZE="4"
+        "runserver",
+        "--noreload",
+        f"127.0.0.1:{port}",
+        API_RATE_LIMIT="100000",
+        DB_POOL="1",
+        DB_POOL_MAX_SIZE="4",
     )
     try:
         base = f"http://127.0.0.1:{port}/api/v1"

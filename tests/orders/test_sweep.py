@@ -6,7 +6,7 @@ import pytest
 
 from orders.cashin.provider import cashin_check_now
 from orders.models import CashInOrder, LedgerEntry, OrderStatus
-from orders.polling.schedule import backoff_seconds
+from orders.polling.schedule import poll_delay
 from orders.polling.sweep import sweep_once
 from tests.factories import CashInOrderFactory
 from tests.orders.conftest import (
@@ -174,10 +174,13 @@ def test_a_pending_order_the_provider_no_longer_knows_is_flagged(sandbox, db):
     assert order.status == OrderStatus.PENDING
 
 
-def test_backoff_doubles_and_is_capped(settings):
-    settings.POLL_BASE_DELAY = 5
+def test_checks_are_frequent_at_first_then_back_off_to_the_cap(settings):
+    settings.POLL_BASE_DELAY = 2
+    settings.POLL_FAST_SECONDS = 120
+    settings.POLL_BACKOFF_RATIO = 0.1
     settings.POLL_MAX_DELAY = 120
-    assert [backoff_seconds(n) for n in range(7)] == [5, 10, 20, 40, 80, 120, 120]
+    ages = [0, 60, 119, 130, 200, 600, 1320, 5000]
+    assert [poll_delay(age) for age in ages] == [2, 2, 2, 2, 8, 48, 120, 120]
 
 
 def test_poll_orders_once_prints_what_it_did(sandbox, reseller, fast_polling):

@@ -82,3 +82,16 @@ def test_config_refuses_bad_values_and_changes_nothing(changes):
         config.update({"final_after": 1, **changes})
 
     assert config == SandboxConfig()
+
+
+def test_lognormal_final_times_have_the_configured_median():
+    import random
+
+    from gateways.sandbox.config import SandboxConfig
+
+    config = SandboxConfig(final_after=15, final_after_sigma=0.84)
+    rng = random.Random(7)
+    draws = sorted(config.cashin_final_after(rng) for _ in range(2001))
+    assert 13 < draws[1000] < 17
+    assert 45 < draws[1900] < 80  # p95 about 4x the median
+    assert SandboxConfig(final_after=15).cashin_final_after(rng) == 15

@@ -1,14 +1,11 @@
 import signal
 import threading
-import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 
+from orders.polling.loop import StopFlag, sweep_loop
 from orders.polling.sweep import sweep_once
 from orders.submission import submitter
-
-IDLE_PAUSE_SECONDS = 1.0
 
 
 class Command(BaseCommand):
@@ -36,24 +33,21 @@ class Command(BaseCommand):
         self._loop(sweep)
 
     def _loop(self, sweep):
-        stopping = []
-
-        def stop(*_):
-            stopping.append(True)
-            submitter.STOP.set()
-
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, stop)
+        stop = StopFlag().on_signals(signal.SIGTERM, signal.SIGINT)
         # New submissions go out from their own thread, so a long sweep never holds them back.
-        sending = threading.Thread(target=submitter.run_submitter, name="submitter", daemon=True)
+        sending = threading.Thread(
+            target=submitter.run_submitter,
+            kwargs={"should_stop": stop.is_set},
+            name="submitter",
+            daemon=True,
+        )
         sending.start()
         self.stdout.write("polling; SIGTERM or Ctrl-C stops after the current sweep")
-        while not stopping:
-            close_old_connections()
-            report = sweep_once(**sweep)
-            if report.checked or report.flagged_overdue:
-                self.stdout.write(report.summary())
-            else:
-                time.sleep(IDLE_PAUSE_SECONDS)
+        self.stdout.flush()
+        sweep_loop(stopping=stop.is_set, pause=stop.wait, on_report=self._show, **sweep)
         sending.join(5)
         self.stdout.write("stopped")
+
+    def _show(self, report) -> None:
+        if report.checked or report.flagged_overdue:
+            self.stdout.write(report.summary())
