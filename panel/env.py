@@ -116,7 +116,12 @@ def cache_from_url(redis_url: str) -> dict:
         if urlparse(redis_url).scheme not in {"redis", "rediss", "unix"}:
             raise ImproperlyConfigured(f"REDIS_URL {redis_url!r} is not a redis:// URL")
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
-    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        # Culling at Django's default 300 entries would drop live rate-limit counters.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 
 
 CACHE_TABLE = "panel_cache"

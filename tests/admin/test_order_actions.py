@@ -43,6 +43,7 @@ def test_staff_failure_refunds_exactly_once_and_names_the_staff_member(
     sandbox, staff_client, staff, second_staff_client, reseller
 ):
     order = stuck_order(reseller)
+    send_submissions()
 
     first = run_action(
         staff_client,

@@ -89,20 +89,24 @@ class SweepWorker:
     def _run(self):
         from django.db import connections
 
-        from orders.polling.sweep import sweep_once
-        from orders.submission.submitter import submit_once
-
         try:
             while not self._stop.is_set():
                 try:
                     with self._lock:
-                        submit_once(should_stop=self._stop.is_set)
-                        sweep_once()
+                        self.step()
                 except Exception as error:  # keep sweeping; the test fails on it at the end
                     self.errors.append(error)
                 self._stop.wait(0.2)
         finally:
             connections.close_all()
+
+    def step(self):
+        """One round of what the worker does: send new submissions, then check open ones."""
+        from orders.polling.sweep import sweep_once
+        from orders.submission.submitter import submit_once
+
+        submit_once(should_stop=self._stop.is_set)
+        sweep_once()
 
     def start(self):
         self._thread.start()

@@ -18,22 +18,9 @@ LIVE_TIMEOUT = 25_000
 class BulkWorker(SweepWorker):
     """The sweep plus the bulk send step, as the django-q2 worker runs both."""
 
-    def _run(self):
-        from django.db import connections
-
-        from orders.polling.sweep import sweep_once
-
-        try:
-            while not self._stop.is_set():
-                try:
-                    with self._lock:
-                        bulk.send_step()
-                        sweep_once()
-                except Exception as error:
-                    self.errors.append(error)
-                self._stop.wait(0.2)
-        finally:
-            connections.close_all()
+    def step(self):
+        bulk.send_step()
+        super().step()
 
 
 @pytest.fixture
