@@ -5,7 +5,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Transfer
+from orders.models import RatePlan, Transfer
 from orders.numbers import normalize_amount
 from panel.forms import _service_clean
 
@@ -40,3 +40,16 @@ class TransferForm(forms.Form):
 
     def clean_amount(self):
         return _service_clean(normalize_amount, self.cleaned_data["amount"])
+
+
+class ChildPlanForm(forms.Form):
+    """The plans a parent may give a child: those costing at least its own (orders.wallet.tree)."""
+
+    rate_plan = forms.ModelChoiceField(
+        label=_("Rate plan"), queryset=RatePlan.objects.none(), required=False,
+        empty_label=_("No plan (no fee)"),
+    )  # fmt: skip
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rate_plan"].queryset = RatePlan.objects.filter(pk__in=[p.pk for p in plans])

@@ -37,5 +37,6 @@ urlpatterns = [
     path("team/<int:pk>/", views_team.team_detail, name="team_detail"),
     path("team/<int:pk>/transfer/", views_team.team_transfer, name="team_transfer"),
     path("team/<int:pk>/state/", views_team.team_state, name="team_state"),
+    path("team/<int:pk>/plan/", views_team.team_plan, name="team_plan"),
     path("team/<int:pk>/orders/<int:order_pk>/", views_team.team_order, name="team_order"),
 ]

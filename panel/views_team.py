@@ -13,7 +13,7 @@ from orders.models import CashInOrder
 from orders.wallet import tree
 from orders.wallet.transfers import transfer_create
 from panel.forms import show_error
-from panel.forms_team import SubResellerForm, TransferForm
+from panel.forms_team import ChildPlanForm, SubResellerForm, TransferForm
 from panel.views_common import reseller_required
 
 RECENT = 20
@@ -44,13 +44,16 @@ def team_new(request):
 
 
 @reseller_required
-def team_detail(request, pk: int, transfer_form=None):
+def team_detail(request, pk: int, transfer_form=None, plan_form=None):
     child = tree.child_for_parent(parent=request.reseller, pk=pk)
+    plans = tree.plans_for_children(request.reseller)
     context = {
         "child": child,
         "orders": selectors.order_list(reseller=child)[:RECENT],
         "entries": selectors.ledger_list(reseller=child).order_by("-created_at", "-id")[:RECENT],
         "transfer_form": transfer_form or TransferForm(),
+        "plan_form": plan_form
+        or ChildPlanForm(plans=plans, initial={"rate_plan": child.rate_plan_id}),
     }
     return render(request, "panel/team_detail.html", context)
 
@@ -77,6 +80,25 @@ def team_state(request, pk: int):
     active = request.POST.get("active") == "1"
     tree.child_set_state(parent=request.reseller, child_id=pk, active=active)
     return redirect("team_detail", pk=pk)
+
+
+@require_POST
+@reseller_required
+def team_plan(request, pk: int):
+    child = tree.child_for_parent(parent=request.reseller, pk=pk)
+    form = ChildPlanForm(request.POST, plans=tree.plans_for_children(request.reseller))
+    if form.is_valid():
+        plan = form.cleaned_data["rate_plan"]
+        try:
+            tree.child_set_plan(
+                parent=request.reseller, child_id=child.pk, plan=plan, request=request
+            )
+        except OrderError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Rate plan saved."))
+            return redirect("team_detail", pk=child.pk)
+    return team_detail(request, pk, plan_form=form)
 
 
 @reseller_required

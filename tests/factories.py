@@ -69,6 +69,8 @@ class CashInOrderFactory(factory.django.DjangoModelFactory):
     status = OrderStatus.PENDING
     provider_status = "processing"
     next_check_at = factory.LazyFunction(timezone.now)
+    # Sent to NICTBD (a queued, never-sent order has none: pass last_submit_at=None).
+    last_submit_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def debited(self, create, extracted, **kwargs):

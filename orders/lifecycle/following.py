@@ -32,7 +32,7 @@ from gateways.base import (
     NotSentError,
     RejectedError,
 )
-from orders.lifecycle.declaration import Authority, Lifecycle
+from orders.lifecycle.declaration import Authority, Lifecycle, Money
 from orders.lifecycle.reasons import Reason
 from orders.lifecycle.transition import flag, note_provider_status, transition, unflag
 from orders.masking import masked
@@ -140,7 +140,10 @@ class Followed:
     def _late_submit_answer(self, subject, claimed: str, result) -> None:
         """Only the references: a final row never moves on a submit answer; a claim that
         disagrees with it is for staff to look at."""
-        if claimed != subject.status and claimed != ACCEPTED:
+        refunded = self.lifecycle[subject.status].money == Money.REFUND
+        if claimed != subject.status and (claimed != ACCEPTED or refunded):
+            # Accepted after we gave the money back (staff failed it while it was in flight):
+            # the receiver may be paid and the reseller refunded.
             reason = Reason("contradiction", {"new": result.provider_status, "old": subject.status})
             flag(subject, reason, source=Source.SUBMIT, raw=result.raw,
                  provider_status=result.provider_status)  # fmt: skip
@@ -230,8 +233,9 @@ class Followed:
         """A status check failed: resolve unknown submits, flag lost ones, else retry later."""
         subject = self.model.objects.get(pk=pk)
         if isinstance(error, NotFoundError):
-            if subject.status in self._not_yet_created():
-                waited = timezone.now() - (subject.last_submit_at or subject.created_at)
+            if subject.status in self._not_yet_created() and subject.last_submit_at:
+                # Never sent yet (queued for the submitter): nothing to resubmit.
+                waited = timezone.now() - subject.last_submit_at
                 if waited >= grace():
                     if subject.resubmit_count < settings.SUBMIT_MAX_RESUBMITS:
                         return self._resubmit(subject)
@@ -256,6 +260,7 @@ class Followed:
             pk=subject.pk,
             status__in=self._not_yet_created(),
             resubmit_count=subject.resubmit_count,
+            last_submit_at__lte=now - grace(),
         ).update(
             resubmit_count=subject.resubmit_count + 1,
             last_submit_at=now,

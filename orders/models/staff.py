@@ -34,6 +34,8 @@ class StaffProposal(models.Model):
     )
     amount = models.DecimalField(**MONEY)  # signed for adjustments; the order amount otherwise
     to_status = models.CharField(max_length=20, blank=True)
+    # The order's status when proposed: approval applies only if it is still there.
+    from_status = models.CharField(max_length=20, blank=True)
     reason = models.TextField()
     proposed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)

@@ -20,7 +20,8 @@ FLAG_BATCH = 200  # flagged per sweep at most; the rest wait for the next sweep
 
 def overdue_q(now: datetime | None = None) -> Q:
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.POLL_DEADLINE_MINUTES)
-    return Q(status__in=CASHIN.open_values, created_at__lt=cutoff)
+    # A queued order never sent (its provider's breaker is open) is waiting, not overdue.
+    return Q(status__in=CASHIN.open_values, created_at__lt=cutoff, last_submit_at__isnull=False)
 
 
 def flag_overdue_orders(now: datetime) -> int:

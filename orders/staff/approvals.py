@@ -146,6 +146,7 @@ def _propose(staff_user, reseller, amount, reason, request, *, order=None, to_st
             order=order,
             amount=amount,
             to_status=to_status,
+            from_status=order.status if order is not None else "",
             reason=reason,
             proposed_by=staff_user,
             expires_at=timezone.now() + timedelta(hours=settings.STAFF_APPROVAL_EXPIRY_HOURS),
@@ -193,6 +194,14 @@ def _run_service(proposal, reason):
     if proposal.kind == Kind.BALANCE_ADJUSTMENT:
         return staff_adjust_balance(reseller_id=proposal.reseller_id, amount=proposal.amount,
                                     staff_user=proposal.proposed_by, reason=reason)  # fmt: skip
+    order = CashInOrder.objects.select_for_update().get(pk=proposal.order_id)
+    if proposal.from_status and order.status != proposal.from_status:
+        # The provider (or another resolution) moved it since: what was proposed no longer
+        # describes the order, so a second look is needed, not a blind refund.
+        raise ApprovalError(
+            _("The order moved from %(old)s to %(new)s after this was proposed; propose again.")
+            % {"old": proposal.from_status, "new": order.status}
+        )
     return cashin_resolve_by_staff(order_id=proposal.order_id, to_status=proposal.to_status,
                                    staff_user=proposal.proposed_by, reason=reason)  # fmt: skip
 

@@ -73,14 +73,27 @@ def submit_once(
 
 
 def _submit_batch(followed: Followed, limit: int, concurrency: int, report, should_stop) -> None:
+    """Up to `limit` rows, in waves of `concurrency`: each wave is claimed only when it goes
+    out, so no claimed row waits behind others long enough to outlive its lease (the grace)
+    and be resubmitted by the sweep while still queued here."""
+    left = limit
+    while left > 0 and not should_stop() and not report.interrupted:
+        turn = take_turn(followed.gateway().name)
+        if turn == 0:
+            report.held += 1
+            return
+        sent = _submit_wave(followed, min(left, concurrency, turn or left), concurrency,
+                            report, should_stop)  # fmt: skip
+        if not sent or turn:  # nothing queued, or a probe: one wave only
+            return
+        left -= sent
+
+
+def _submit_wave(followed: Followed, size: int, concurrency: int, report, should_stop) -> int:
     gateway = followed.gateway()
-    turn = take_turn(gateway.name)
-    if turn == 0:
-        report.held += 1
-        return
-    subjects = claim_unsent(followed, min(limit, turn or limit))
+    subjects = claim_unsent(followed, size)
     if not subjects:
-        return
+        return 0
     requests = [followed.request(subject) for subject in subjects]
     timings: dict[str, float] = {}
     answers = run_coroutine(
@@ -88,7 +101,7 @@ def _submit_batch(followed: Followed, limit: int, concurrency: int, report, shou
     )
     if answers is None:  # stopping: the claimed rows are resolved by reference later
         report.interrupted = True
-        return
+        return 0
     for subject in subjects:
         answer = answers.get(followed._reference(subject))
         if answer is None:
@@ -103,6 +116,7 @@ def _submit_batch(followed: Followed, limit: int, concurrency: int, report, shou
         gateway.name, [outcome_of(answers.get(followed._reference(s))) for s in subjects]
     )
     record_calls(gateway.name, "submit", answers, timings)
+    return len(subjects)
 
 
 def claim_unsent(followed: Followed, limit: int) -> list:

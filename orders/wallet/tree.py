@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from orders.errors import SubResellerRefused
 from orders.models import RatePlan, Reseller
 from orders.numbers import normalize_mobile_number, taka
+from orders.staff.audit import Action, record
 from orders.wallet.fees import plan_at_or_above
 from orders.wallet.resellers import reseller_set_state
 
@@ -116,11 +117,23 @@ def child_set_state(*, parent: Reseller, child_id: int, active: bool) -> None:
     reseller_set_state(reseller_id=child.pk, active=active)
 
 
-def child_set_plan(*, parent: Reseller, child_id: int, plan: RatePlan | None) -> None:
+def child_set_plan(*, parent: Reseller, child_id: int, plan: RatePlan | None, request=None) -> None:
     parent = Reseller.objects.select_related("rate_plan").get(pk=parent.pk)
     child = child_for_parent(parent=parent, pk=child_id)
     check_plan(parent, plan)
-    Reseller.objects.filter(pk=child.pk).update(rate_plan=plan)
+    if plan == child.rate_plan:
+        return
+    details = {"before": str(child.rate_plan or ""), "after": str(plan or "")}
+    with transaction.atomic():
+        Reseller.objects.filter(pk=child.pk).update(rate_plan=plan)
+        record(parent.user, Action.PLAN_CHANGE, reseller=child, target=child, details=details,
+               request=request)  # fmt: skip
+
+
+def plans_for_children(parent: Reseller) -> list[RatePlan]:
+    """The plans a parent may give its children: those costing at least its own."""
+    floor = parent.rate_plan
+    return [plan for plan in RatePlan.objects.all() if plan_at_or_above(plan, floor)]
 
 
 def total_balance(resellers) -> Decimal:

@@ -12,6 +12,7 @@ from .helpers import payin_body, payin_status, status, status_of, submit
 
 CONFIG_FIELDS = [
     "final_after",
+    "final_after_sigma",
     "latency_ms",
     "error_rate",
     "html_errors",

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from orders.models import Reseller, Transfer
+from orders.models import AuditEntry, Reseller, Transfer
 from tests.factories import CashInOrderFactory
 from tests.orders.conftest import balance
 from tests.panel.conftest import login
-from tests.tree.conftest import fund, make_child
+from tests.tree.conftest import fund, make_child, make_plan
 
 
 @pytest.fixture
@@ -73,3 +73,30 @@ def test_a_child_sees_nothing_of_its_parent_or_siblings(parent, child, sibling):
     assert response.status_code == 404
     assert client.post(f"/team/{parent.pk}/state/", {"active": "0"}).status_code == 404
     assert balance(sibling) == Decimal("100.00")
+
+
+def test_a_parent_gives_a_child_a_dearer_plan_but_not_a_cheaper_one(parent, child, plan):
+    dearer = make_plan("dearer", fee_fixed=Decimal("8"))
+    cheaper = make_plan("cheaper", fee_fixed=Decimal("1"))
+    client = login(parent)
+
+    page = client.get(f"/team/{child.pk}/").content.decode()
+    assert "dearer" in page and "cheaper" not in page
+    refused = client.post(f"/team/{child.pk}/plan/", {"rate_plan": cheaper.pk})
+    assert refused.status_code == 200 and "rate_plan" in refused.context["plan_form"].errors
+    client.post(f"/team/{child.pk}/plan/", {"rate_plan": dearer.pk})
+
+    child.refresh_from_db()
+    assert child.rate_plan == dearer
+    entry = AuditEntry.objects.get(action="plan_change", reseller=child)
+    assert entry.details == {"before": "standard", "after": "dearer"}
+
+
+def test_a_child_cannot_set_a_siblings_plan(parent, child, sibling, plan):
+    dearer = make_plan("dearer", fee_fixed=Decimal("8"))
+
+    response = login(child).post(f"/team/{sibling.pk}/plan/", {"rate_plan": dearer.pk})
+
+    assert response.status_code == 404
+    sibling.refresh_from_db()
+    assert sibling.rate_plan == plan
