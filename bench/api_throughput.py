@@ -5,10 +5,10 @@ gunicorn with docker-compose.yml's flags (DEBUG=0, DB_POOL=1) on PostgreSQL (DAT
 database, dropped and created fresh), settings `bench.bare.settings` (the panel's, plus a
 bench-only `POST /bench-bare` JSON view; production URLs untouched). --clients asyncio
 clients (aiohttp, keep-alive) first POST the bare view, then `POST /api/v1/cash-in` (a new
-client_reference each, one reseller, API_RATE_LIMIT out of the way), for --seconds each after a
-short warm-up. No worker runs (the orders stay queued in `submitting`): this measures the web
-side of a submit. Prints both rates, the ratio and the goal (issue 8: >= 0.3), with the load
-average.
+client_reference each, the keys of --resellers resellers in turn, API_RATE_LIMIT out of the
+way), for --seconds each after a short warm-up. No worker runs (the orders stay queued in
+`submitting`): this measures the web side of a submit. Prints both rates, the ratio and the
+goal (issue 8: >= 0.3), with the load average.
 """
 
 from __future__ import annotations
@@ -47,16 +47,16 @@ def cashin_body() -> dict:
             "client_reference": f"TPUT-{n}"}  # fmt: skip
 
 
-async def hammer(url: str, path: str, key: str, clients: int, seconds: float, body) -> tuple:
-    headers = {"Authorization": f"Bearer {key}"}
+async def hammer(url: str, path: str, keys: list[str], clients: int, seconds: float, body):
     done, bad, took = 0, {}, []
     recording = False
 
-    async def client(session: aiohttp.ClientSession, end: float) -> None:
+    async def client(session: aiohttp.ClientSession, end: float, n: int) -> None:
         nonlocal done
+        headers = {"Authorization": f"Bearer {keys[n % len(keys)]}"}
         while time.monotonic() < end:
             started = time.perf_counter()
-            async with session.post(f"{url}{path}", json=body()) as answer:
+            async with session.post(f"{url}{path}", json=body(), headers=headers) as answer:
                 await answer.read()
                 status = answer.status
             if recording:
@@ -66,9 +66,9 @@ async def hammer(url: str, path: str, key: str, clients: int, seconds: float, bo
                     bad[status] = bad.get(status, 0) + 1
 
     connector = aiohttp.TCPConnector(limit=clients)
-    async with aiohttp.ClientSession(headers=headers, connector=connector) as session:
-        warm = asyncio.gather(*(client(session, time.monotonic() + 2) for _ in range(clients)))
-        await warm
+    async with aiohttp.ClientSession(connector=connector) as session:
+        warm_end = time.monotonic() + 2
+        await asyncio.gather(*(client(session, warm_end, n) for n in range(clients)))
         recording = True
         started = time.monotonic()
         await asyncio.gather(*(client(session, started + seconds) for _ in range(clients)))
@@ -80,6 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--clients", type=int, default=24)
+    parser.add_argument(
+        "--resellers", type=int, default=1, help="API keys of this many resellers, round robin"
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     print(f"gunicorn flags (docker-compose.yml): {' '.join(compose_gunicorn_flags())}")
@@ -89,13 +92,14 @@ def main() -> None:
     print(f"server log: {log.name}")
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
-    key = setup_reseller(env)
+    keys = [setup_reseller(env, f"bench{n}") for n in range(args.resellers)]
     web, url = start_gunicorn(env, log)
     try:
         rates = {}
+        print(f"{args.clients} clients, {args.resellers} reseller(s)")
         for name, path, body in (("bare view", "/bench-bare", dict),
                                  ("API submit", "/api/v1/cash-in", cashin_body)):  # fmt: skip
-            rate, bad, took = asyncio.run(hammer(url, path, key, args.clients, args.seconds, body))
+            rate, bad, took = asyncio.run(hammer(url, path, keys, args.clients, args.seconds, body))
             rates[name] = rate
             print(f"{name:<11} {rate:7.1f} /s  p50 {percentile(took, 0.5) * 1000:6.1f} ms  "
                   f"p95 {percentile(took, 0.95) * 1000:6.1f} ms  not 2xx: {bad or 0}  "

@@ -6,8 +6,9 @@ The production layout as docker-compose.yml runs it: gunicorn with the compose f
 worker (`manage.py qcluster`, or `poll_orders --loop`) and `manage.py run_sandbox`. --submitters
 API clients keep Cash In submits going (each one submit per --submit-interval seconds: 3 s is the
 rate that keeps 40 submits at a 3 s provider); meanwhile one client reads `GET /api/v1/balance`
-and one logged-in reseller reads the dashboard `/`, back to back. Two phases in one run: a
-healthy provider (latency 0), then a brownout (sandbox latency 3 s, set through
+and one logged-in reseller reads the dashboard `/`, back to back. Two phases in one run,
+alternated in --rounds blocks of --seconds (after --warmup) so both see the same backlog of open
+orders: a healthy provider (latency 0) and a brownout (sandbox latency 3 s, set through
 /_sandbox/config). Prints p50/p95 of both reads per phase, the ratios and whether the goal
 (issue 8: p95 <= 200 ms and <= 1.5x healthy) is met, with the load average.
 """
@@ -138,8 +139,11 @@ def wait_for_worker(api: httpx.Client, timeout: float = 120.0) -> None:
     started = time.monotonic()
     body = {"receiver_number": "01700000009", "amount": "100", "client_reference": "PROBE"}
     api.post("/api/v1/cash-in", json=body).raise_for_status()
+    from orders.models import CashInOrder, OrderStatus
+
     while time.monotonic() - started < timeout:
-        if api.get("/api/v1/cash-in/PROBE").json()["status"] != "submitting":
+        probe = CashInOrder.objects.get(client_reference="PROBE")
+        if probe.status != OrderStatus.SUBMITTING:
             print(f"the worker sent the probe order after {time.monotonic() - started:.1f} s")
             return
         time.sleep(0.5)
@@ -148,7 +152,8 @@ def wait_for_worker(api: httpx.Client, timeout: float = 120.0) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30.0, help="measured per phase")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured per block")
+    parser.add_argument("--rounds", type=int, default=3, help="healthy + brownout blocks")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured, before each phase")
     parser.add_argument("--submitters", type=int, default=40)
     parser.add_argument("--submit-interval", type=float, default=3.0)
@@ -195,20 +200,22 @@ def main() -> None:
         ]  # fmt: skip
         for thread in threads:
             thread.start()
-        for name, latency in (("healthy", 0.0), ("brownout", args.latency_ms)):
-            httpx.post(
-                f"{sandbox_url}/_sandbox/config", json={"latency_ms": latency}
-            ).raise_for_status()
+        blocks = [("healthy", 0.0), ("brownout", args.latency_ms)] * args.rounds
+        for n, (name, latency) in enumerate(blocks):
+            config = {"latency_ms": latency}
+            httpx.post(f"{sandbox_url}/_sandbox/config", json=config).raise_for_status()
             current[0] = phases[name]
             time.sleep(args.warmup)
             phases[name].recording = True
             time.sleep(args.seconds)
             with phases[name].lock:
                 phases[name].recording = False
+            print(f"block {n + 1}/{len(blocks)} {name} done, load average "
+                  f"{os.getloadavg()[0]:.2f}, orders by status: {order_counts()}")  # fmt: skip
+        for name, latency in (("healthy", 0.0), ("brownout", args.latency_ms)):
             print(f"{name} (provider latency {latency:.0f} ms, {args.submitters} submitters, "
-                  f"load average {os.getloadavg()[0]:.2f}):")  # fmt: skip
+                  f"{args.rounds} x {args.seconds:.0f} s):")  # fmt: skip
             report(name, phases[name])
-            print(f"  orders by status so far: {order_counts()}")
         stopped.set()
         for thread in threads:
             thread.join(70)

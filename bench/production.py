@@ -72,8 +72,10 @@ def setup_reseller(env: dict[str, str], username: str = "bench") -> str:
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panel.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
     from orders.api.keys import api_key_create
     from orders.wallet.resellers import reseller_create
 
