@@ -71,7 +71,7 @@ async def hammer(url: str, path: str, keys: list[str], clients: int, seconds: fl
         await asyncio.gather(*(client(session, warm_end, n) for n in range(clients)))
         recording = True
         started = time.monotonic()
-        await asyncio.gather(*(client(session, started + seconds) for _ in range(clients)))
+        await asyncio.gather(*(client(session, started + seconds, n) for n in range(clients)))
         elapsed = time.monotonic() - started
     return done / elapsed, bad, took
 
