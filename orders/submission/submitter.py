@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
 from gateways.base import GatewayError
@@ -139,10 +139,19 @@ async def _until_stopped(coroutine, should_stop: Callable[[], bool]):
     task = asyncio.ensure_future(coroutine)
     while not task.done():
         await asyncio.wait({task}, timeout=STOP_CHECK_SECONDS)
-        if not task.done() and should_stop():
+        if not task.done() and await asyncio.to_thread(_stop_asked, should_stop):
             task.cancel()
             return None
     return task.result()
+
+
+def _stop_asked(should_stop: Callable[[], bool]) -> bool:
+    """should_stop() in a thread: qcluster's reads the cluster status through the ORM, which
+    Django refuses inside an event loop; the thread's own connection is closed after."""
+    try:
+        return should_stop()
+    finally:
+        connections.close_all()
 
 
 def run_submitter(*, seconds: float | None = None, should_stop=STOP.is_set, **options) -> int:

@@ -83,3 +83,21 @@ def test_claims_expire(db):  # the claim the stop leaves behind is only a time i
     assert timedelta(seconds=django_settings.POLL_CLAIM_SECONDS) > timedelta(
         seconds=django_settings.POLL_MAX_DELAY
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_check_reading_the_database_cuts_a_submit_batch_in_flight(sandbox, reseller):
+    """qcluster's stop check reads django-q2's status through the ORM while a batch waits on
+    the provider; it must work there (not raise SynchronousOnlyOperation) and cut the batch."""
+    from orders.cashin.submit import cashin_submit
+    from orders.submission.submitter import submit_once
+
+    order = cashin_submit(reseller=reseller, receiver_number="01712345670", amount="500").order
+    sandbox.configure(latency_ms=1500)
+
+    def claimed() -> bool:  # true once the batch holds the order, i.e. during the send
+        return CashInOrder.objects.filter(pk=order.pk, last_submit_at__isnull=False).exists()
+
+    report = submit_once(should_stop=claimed)
+    assert report.interrupted
+    assert CashInOrder.objects.get(pk=order.pk).status == "submitting"
