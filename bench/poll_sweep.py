@@ -7,19 +7,22 @@ due now, with the provider status the sandbox will answer, so every check takes 
 bulk-reschedule path like a real still-pending order. Then, on the same rows (made due again
 between runs):
 
-1. one `sweep_once(batch_size=orders, concurrency=N)` (--repeat times; the goal is judged on
-   the fastest): the headline time, checks/s, ratio to the ideal time (orders x latency /
-   concurrency);
-2. the same sweep phase by phase (claim, ask the provider, write results) to show where the
-   time goes;
-3. the same sweep under tracemalloc, for the peak of Python allocations (tracemalloc slows
-   allocation down, so this run is not timed);
-4. a one-at-a-time sweep (concurrency 1) over --serial-orders rows, extrapolated to --orders.
+1. one `sweep_once(batch_size=orders, concurrency=N)`, the pipelined sweep (claiming and
+   writing a chunk while the next chunks are at the provider), and the same sweep done the old
+   way, in sequence, phase by phase (claim all, ask the provider, write results: the "before",
+   and where its time goes); the two alternate --repeat times and each is judged on its
+   fastest run: time, checks/s, ratio to the ideal time (orders x latency / concurrency);
+2. the pipelined sweep under tracemalloc, for the peak of Python allocations (tracemalloc
+   slows allocation down, so this run is not timed);
+3. a one-at-a-time sweep (concurrency 1) over --serial-orders rows, extrapolated to --orders;
+4. --sweepers processes (2 by default) sweeping the same due rows at once, started together,
+   each until it finds nothing due; the sandbox counts status requests per reference, and
+   the bench prints how many rows were checked twice (the goal: 0) and by whom.
 
-Goal (issue 3): at least half the ideal, i.e. 10,000 orders in <= 10 s at concurrency 100 with
-50 ms latency. PostgreSQL only, unless --allow-sqlite. It works in a database of its own,
-DATABASE_URL's name + "_poll_sweep", created fresh and dropped at the end (so a bench loading
-the named database at the same time is left alone). Machine load moves the seconds; the CPU
+Goal (issue 8): the pipelined sweep at >= 0.8 of the ideal (issue 3 asked for 0.5), and no
+row checked twice by two sweepers. PostgreSQL only, unless --allow-sqlite. It works in a
+database of its own, DATABASE_URL's name + "_poll_sweep", created fresh and dropped at the end
+(so a bench loading the named database at the same time is left alone). Machine load moves the seconds; the CPU
 seconds of the sweep's process and of the sandbox are printed too, and move less.
 """
 
@@ -64,7 +67,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--serial-orders", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=1, help="headline sweeps (a busy machine)")
+    parser.add_argument("--sweepers", type=int, default=2, help="processes at once (0: skip)")
     parser.add_argument("--allow-sqlite", action="store_true")
+    parser.add_argument("--child-sweep", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--show-log", action="store_true", help="print the gateway log lines")
     return parser.parse_args()
 
@@ -106,7 +111,6 @@ def drop_database(admin_url: str, name: str) -> None:
 
 
 def setup_django(show_log: bool) -> None:
-    import logging
 
     import django
     from django.conf import settings
@@ -115,6 +119,12 @@ def setup_django(show_log: bool) -> None:
     django.setup()
     settings.DEBUG = False  # no query log kept in memory while timing
     call_command("migrate", verbosity=0)
+    quiet_logs(show_log)
+
+
+def quiet_logs(show_log: bool) -> None:
+    import logging
+
     if not show_log:
         # Log records are still made at LOG_LEVEL, as in production; only the output is dropped.
         sink = open(os.devnull, "w")  # noqa: SIM115 - open for the life of the process
@@ -382,11 +392,12 @@ def run_all(args: argparse.Namespace, url: str, pid: int) -> list[Run]:
     def one_sweep():
         return sweep_once(batch_size=n, concurrency=c), None
 
-    runs = [measured("sweep_once", url, pid, n, c, one_sweep) for _ in range(max(1, args.repeat))]
+    runs = []
+    for _ in range(max(1, args.repeat)):  # alternating, so that both see the same load
+        runs.append(measured("sweep_once", url, pid, n, c, one_sweep))
+        runs.append(measured("sequential", url, pid, n, c, lambda: sweep_in_phases(n, c)))
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    progress("the same sweep, phase by phase ...")
-    runs.append(measured("in phases", url, pid, n, c, lambda: sweep_in_phases(n, c)))
-    progress("the same sweep under tracemalloc (not timed) ...")
+    progress("the pipelined sweep under tracemalloc (not timed) ...")
     peak_mb, peak_checked = python_peak(n, c)
     runs[0].python_peak_mb = peak_mb
     s = min(args.serial_orders, n)
@@ -394,7 +405,84 @@ def run_all(args: argparse.Namespace, url: str, pid: int) -> list[Run]:
     runs.append(measured("one at a time", url, pid, s, 1,
                          lambda: (sweep_once(batch_size=s, concurrency=1), None)))  # fmt: skip
     print_results(args, runs, rss_before, rss_after, peak_checked)
+    if args.sweepers > 0:
+        progress(f"{args.sweepers} sweeper processes over the same {n:,} due rows ...")
+        print_sweepers(*two_sweepers(args, url))
     return runs
+
+
+# --- Two sweepers at once ------------------------------------------------------------------------
+
+
+def child_sweep(args: argparse.Namespace) -> None:
+    """One sweeper process: sweep until nothing is due, after the parent says go."""
+    import json
+
+    import django
+
+    django.setup()
+    from orders.polling.sweep import sweep_once
+
+    quiet_logs(args.show_log)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    sweeps = checked = 0
+    started = time.perf_counter()
+    while found := sweep_once(batch_size=args.orders, concurrency=args.concurrency).checked:
+        sweeps, checked = sweeps + 1, checked + found
+    seconds = time.perf_counter() - started
+    print(json.dumps({"sweeps": sweeps, "checked": checked, "seconds": seconds}), flush=True)
+
+
+def two_sweepers(args: argparse.Namespace, url: str) -> tuple[list[dict], dict[int, int], int]:
+    """Start --sweepers processes on the same due rows; their reports, the sandbox's count of
+    rows by checks received in this run, and the rows the database counts as checked once."""
+    import json
+    from collections import Counter
+
+    from orders.models import CashInOrder
+
+    make_due_again()
+    before = asyncio.run(sandbox_control(url, "GET", "/_sandbox/status-checks"))["cashin"]
+    # One check each: the next one (POLL_BASE_DELAY) is an hour away, past these sweeps.
+    env = dict(os.environ, NICTBD_BASE_URL=url, POLL_BASE_DELAY="3600", POLL_MAX_DELAY="3600")
+    command = [sys.executable, __file__, "--child-sweep", "--orders", str(args.orders),
+               "--concurrency", str(args.concurrency)]  # fmt: skip
+    children = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )  # fmt: skip
+        for _ in range(args.sweepers)
+    ]
+    for child in children:  # all set up (Django, imports) before any starts
+        if child.stdout.readline().strip() != "ready":
+            raise SystemExit("a sweeper process failed to start")
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    reports = [json.loads(child.communicate()[0].strip().splitlines()[-1]) for child in children]
+    after = asyncio.run(sandbox_control(url, "GET", "/_sandbox/status-checks"))["cashin"]
+    received = Counter(
+        after.get(ref, 0) - before.get(ref, 0) for ref in after if ref.startswith(REFERENCE_PREFIX)
+    )
+    received[0] += args.orders - sum(received.values())
+    once = CashInOrder.objects.filter(
+        client_reference__startswith=REFERENCE_PREFIX, check_count=1
+    ).count()
+    return reports, dict(received), once
+
+
+def print_sweepers(reports: list[dict], received: dict[int, int], once_in_db: int) -> None:
+    print()
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{len(reports)} sweepers at once (load average {load}):")
+    for number, report in enumerate(reports, 1):
+        print(f"  sweeper {number}: {report['checked']:,} checks in {report['sweeps']} sweeps, "
+              f"{report['seconds']:.2f} s")  # fmt: skip
+    twice = sum(count for checks, count in received.items() if checks >= 2)
+    print(f"  at the sandbox: rows checked once {received.get(1, 0):,}, never "
+          f"{received.get(0, 0):,}; in the database, check_count 1: {once_in_db:,}")  # fmt: skip
+    print(f"rows checked twice: {twice}")
 
 
 # --- Output ---------------------------------------------------------------------------------------
@@ -427,20 +515,24 @@ def print_results(args, runs: list[Run], rss_before: int, rss_after: int, peak_c
     print(f"one at a time, extrapolated to {args.orders:,}: "
           f"{serial.seconds * args.orders / serial.orders:.1f} s "
           f"(ideal {args.orders * latency:.0f} s)")  # fmt: skip
-    print("where the time goes (run 'in phases'):")
-    for phase, seconds in runs[-2].phases.items():
+    head = min((r for r in runs if r.name == "sweep_once"), key=lambda run: run.seconds)
+    before = min((r for r in runs if r.name == "sequential"), key=lambda run: run.seconds)
+    print("where the time goes (the fastest 'sequential' run, the old sweep):")
+    for phase, seconds in before.phases.items():
         print(f"  {phase:<22}{seconds:>7.2f} s")
     print(f"memory: Python allocations peak {runs[0].python_peak_mb:.1f} MB during one sweep "
           f"(tracemalloc, {peak_checked:,} checks); process max RSS {rss_before / 1024:.0f} MB "
           f"before the sweep, {rss_after / 1024:.0f} MB after it")  # fmt: skip
-    head = min(runs[:-2], key=lambda run: run.seconds)
-    goal = 2 * ideal
-    verdict = "met" if head.seconds <= goal else "NOT met"
-    print(f"goal (<= {goal:.1f} s, half the ideal): {verdict} with {head.seconds:.2f} s")
+    verdict = "met" if ideal / head.seconds >= 0.8 else "NOT met"
+    print(f"goal (>= 0.8 of the ideal): {verdict}: pipelined {ideal / head.seconds:.2f} "
+          f"({head.seconds:.2f} s), sequential {ideal / before.seconds:.2f} "
+          f"({before.seconds:.2f} s), fastest of {len(runs[:-1]) // 2} each")  # fmt: skip
 
 
 def main() -> None:
     args = parse_args()
+    if args.child_sweep:
+        return child_sweep(args)
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         raise SystemExit("set DATABASE_URL (postgres://...)")

@@ -22,6 +22,10 @@ from typing import Any
 from gateways.feed import KeyFeed
 
 WAIT_SECONDS = 1.0  # how long to wait for an answer before looking at the calls' state again
+# In units of the concurrency: the first claim is small so that the calls start at once; later
+# ones are bigger, since each claim and each write costs a round of queries and a commit.
+CLAIM_CHUNKS = 3
+APPLY_CHUNKS = 2
 
 
 class HttpPump:
@@ -114,14 +118,14 @@ def _drive(streams, delivered, claim, apply, chunk: int, batch_size: int) -> Non
     while any(s.waiting or s.answered for s in streams):
         claimed = False
         for stream in streams:
-            if not stream.exhausted and stream.waiting < 2 * chunk:
-                _claim_next(stream, claim, chunk, batch_size)
+            if not stream.exhausted and stream.waiting < CLAIM_CHUNKS * chunk:
+                _claim_next(stream, claim, CLAIM_CHUNKS * chunk, batch_size)
                 claimed = True
                 if stream.exhausted:
                     stream.feed.close()
         _collect(streams, delivered, block=not claimed)
         for stream in streams:
-            full = len(stream.answered) >= chunk
+            full = len(stream.answered) >= APPLY_CHUNKS * chunk
             if stream.answered and (full or (stream.exhausted and not claimed)):
                 _apply(stream, apply)
 
