@@ -22,8 +22,9 @@ between runs):
 Goal (issue 8): the pipelined sweep at >= 0.8 of the ideal (issue 3 asked for 0.5), and no
 row checked twice by two sweepers. PostgreSQL only, unless --allow-sqlite. It works in a
 database of its own, DATABASE_URL's name + "_poll_sweep", created fresh and dropped at the end
-(so a bench loading the named database at the same time is left alone). Machine load moves the seconds; the CPU
-seconds of the sweep's process and of the sandbox are printed too, and move less.
+(so a bench loading the named database at the same time is left alone). Machine load moves the
+seconds; the CPU seconds of the sweep's process and of the sandbox are printed too, and move
+less.
 """
 
 from __future__ import annotations
