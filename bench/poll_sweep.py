@@ -15,9 +15,10 @@ between runs):
 2. the pipelined sweep under tracemalloc, for the peak of Python allocations (tracemalloc
    slows allocation down, so this run is not timed);
 3. a one-at-a-time sweep (concurrency 1) over --serial-orders rows, extrapolated to --orders;
-4. --sweepers processes (2 by default) sweeping the same due rows at once, started together,
-   each until it finds nothing due; the sandbox counts status requests per reference, and
-   the bench prints how many rows were checked twice (the goal: 0) and by whom.
+4. --sweepers processes (2 by default, bench/two_sweepers.py) sweeping the same due rows at
+   once, started together, each until it finds nothing due; the sandbox counts status
+   requests per reference, and the bench prints how many rows were checked twice (the goal:
+   0) and by whom.
 
 Goal (issue 8): the pipelined sweep at >= 0.8 of the ideal (issue 3 asked for 0.5), and no
 row checked twice by two sweepers. PostgreSQL only, unless --allow-sqlite. It works in a
@@ -70,7 +71,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, help="headline sweeps (a busy machine)")
     parser.add_argument("--sweepers", type=int, default=2, help="processes at once (0: skip)")
     parser.add_argument("--allow-sqlite", action="store_true")
-    parser.add_argument("--child-sweep", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--show-log", action="store_true", help="print the gateway log lines")
     return parser.parse_args()
 
@@ -408,82 +408,10 @@ def run_all(args: argparse.Namespace, url: str, pid: int) -> list[Run]:
     print_results(args, runs, rss_before, rss_after, peak_checked)
     if args.sweepers > 0:
         progress(f"{args.sweepers} sweeper processes over the same {n:,} due rows ...")
+        from two_sweepers import print_sweepers, two_sweepers
+
         print_sweepers(*two_sweepers(args, url))
     return runs
-
-
-# --- Two sweepers at once ------------------------------------------------------------------------
-
-
-def child_sweep(args: argparse.Namespace) -> None:
-    """One sweeper process: sweep until nothing is due, after the parent says go."""
-    import json
-
-    import django
-
-    django.setup()
-    from orders.polling.sweep import sweep_once
-
-    quiet_logs(args.show_log)
-    print("ready", flush=True)
-    sys.stdin.readline()
-    sweeps = checked = 0
-    started = time.perf_counter()
-    while found := sweep_once(batch_size=args.orders, concurrency=args.concurrency).checked:
-        sweeps, checked = sweeps + 1, checked + found
-    seconds = time.perf_counter() - started
-    print(json.dumps({"sweeps": sweeps, "checked": checked, "seconds": seconds}), flush=True)
-
-
-def two_sweepers(args: argparse.Namespace, url: str) -> tuple[list[dict], dict[int, int], int]:
-    """Start --sweepers processes on the same due rows; their reports, the sandbox's count of
-    rows by checks received in this run, and the rows the database counts as checked once."""
-    import json
-    from collections import Counter
-
-    from orders.models import CashInOrder
-
-    make_due_again()
-    before = asyncio.run(sandbox_control(url, "GET", "/_sandbox/status-checks"))["cashin"]
-    # One check each: the next one (POLL_BASE_DELAY) is an hour away, past these sweeps.
-    env = dict(os.environ, NICTBD_BASE_URL=url, POLL_BASE_DELAY="3600", POLL_MAX_DELAY="3600")
-    command = [sys.executable, __file__, "--child-sweep", "--orders", str(args.orders),
-               "--concurrency", str(args.concurrency)]  # fmt: skip
-    children = [
-        subprocess.Popen(
-            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )  # fmt: skip
-        for _ in range(args.sweepers)
-    ]
-    for child in children:  # all set up (Django, imports) before any starts
-        if child.stdout.readline().strip() != "ready":
-            raise SystemExit("a sweeper process failed to start")
-    for child in children:
-        child.stdin.write("go\n")
-        child.stdin.flush()
-    reports = [json.loads(child.communicate()[0].strip().splitlines()[-1]) for child in children]
-    after = asyncio.run(sandbox_control(url, "GET", "/_sandbox/status-checks"))["cashin"]
-    received = Counter(
-        after.get(ref, 0) - before.get(ref, 0) for ref in after if ref.startswith(REFERENCE_PREFIX)
-    )
-    received[0] += args.orders - sum(received.values())
-    once = CashInOrder.objects.filter(
-        client_reference__startswith=REFERENCE_PREFIX, check_count=1
-    ).count()
-    return reports, dict(received), once
-
-
-def print_sweepers(reports: list[dict], received: dict[int, int], once_in_db: int) -> None:
-    print()
-    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"{len(reports)} sweepers at once (load average {load}):")
-    for number, report in enumerate(reports, 1):
-        print(f"  sweeper {number}: {report['checked']:,} checks in {report['sweeps']} sweeps, "
-              f"{report['seconds']:.2f} s")  # fmt: skip
-    twice = sum(count for checks, count in received.items() if checks >= 2)
-    print(f"  at the sandbox: rows checked once {received.get(1, 0):,}, never "
-          f"{received.get(0, 0):,}; in the database, check_count 1: {once_in_db:,}")  # fmt: skip
-    print(f"rows checked twice: {twice}")
 
 
 # --- Output ---------------------------------------------------------------------------------------
@@ -532,8 +460,6 @@ def print_results(args, runs: list[Run], rss_before: int, rss_after: int, peak_c
 
 def main() -> None:
     args = parse_args()
-    if args.child_sweep:
-        return child_sweep(args)
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         raise SystemExit("set DATABASE_URL (postgres://...)")
