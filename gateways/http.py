@@ -55,6 +55,7 @@ from gateways.base import (
     OutcomeUnknownError,
     RejectedError,
 )
+from gateways.feed import KeyFeed
 from gateways.wire import clean_text, json_safe, load_json, mask_number, mask_numbers_in
 
 logger = logging.getLogger("gateways")
@@ -359,7 +360,7 @@ class ProviderHttp:
 
     async def send_many(
         self,
-        keys: Iterable[str],
+        keys: Iterable[str] | KeyFeed,
         prepare: Callable[[str], tuple[Call, Callable[[Answer], T]]],
         concurrency: int,
         timings: dict[str, float] | None = None,
@@ -369,21 +370,16 @@ class ProviderHttp:
         `prepare(key)` is called right before that key's request is sent. Returns
         {key: parsed result or the GatewayError}; never raises a GatewayError. Logs each
         failure, each success at DEBUG, and one summary line. `timings`, when given, gets
-        each key's seconds on the wire (for the caller's health figures).
+        each key's seconds on the wire (for the caller's health figures). `keys` may be a
+        KeyFeed (gateways.feed): keys then arrive while the calls run, until it is closed,
+        and each result is also delivered to it as soon as it comes.
         """
-        unique = list(dict.fromkeys(keys))
+        feed = keys if isinstance(keys, KeyFeed) else None
+        unique = [] if feed else list(dict.fromkeys(keys))
         results: dict[str, T | GatewayError] = {}
-        if not unique:
+        if not unique and not feed:
             return results
-        if self.config_error:
-            for key in unique:
-                call, _ = prepare(key)
-                error = self._configuration_error()
-                _log(self.provider, call, None, error, time.perf_counter())
-                results[key] = error
-            return results
-
-        workers = max(1, min(int(concurrency), len(unique)))
+        workers = max(1, min(int(concurrency), len(unique))) if not feed else max(1, concurrency)
         timeout = aiohttp.ClientTimeout(
             total=None, connect=None, sock_connect=self.connect_timeout, sock_read=self.read_timeout
         )
@@ -391,22 +387,36 @@ class ProviderHttp:
         todo = iter(unique)  # shared by the workers; next() never awaits, so no lock
         started, method = time.perf_counter(), ""
 
+        async def next_key() -> str | None:
+            if feed:
+                return await feed.get()
+            return next(todo, None)
+
         async with aiohttp.ClientSession(
             connector=connector, timeout=timeout, trust_env=False
         ) as session:
 
             async def worker() -> None:
                 nonlocal method
-                for key in todo:
+                while (key := await next_key()) is not None:
+                    if key in results:  # a feed may repeat a key; one request per key
+                        continue
                     call, parse = prepare(key)
                     method = call.method
                     sent = time.perf_counter()
-                    results[key] = await self._send_async(session, call, parse)
-                    if timings is not None:
+                    if self.config_error:
+                        results[key] = self._configuration_error()
+                        _log(self.provider, call, None, results[key], sent)
+                    else:
+                        results[key] = await self._send_async(session, call, parse)
+                    if timings is not None and not self.config_error:
                         timings[key] = time.perf_counter() - sent
+                    if feed:
+                        feed.deliver(key, results[key])
 
             await asyncio.gather(*(worker() for _ in range(workers)))
-        _log_batch(self.provider, method, results, started)
+        if results:
+            _log_batch(self.provider, method, results, started)
         return results
 
     async def _send_async(

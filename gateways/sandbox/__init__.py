@@ -11,7 +11,7 @@ time since creation, fault switches and /_sandbox/* control endpoints.
     responses.py   JSON in and out, the fault switches around every provider endpoint
     nictbd.py      /api/bkash-cash-in, /api/bkash-cash-in/status, /api/balance-check
     trustedpay.py  /api/v1/payins, /api/v1/payins/{external_id}, request signatures
-    control.py     /_sandbox/stats, config, reset, force, pay/{external_id}
+    control.py     /_sandbox/stats, status-checks, config, reset, force, pay/{external_id}
     app.py         the application and its listening site
     testing.py     the sandbox in a background thread, for tests
 """

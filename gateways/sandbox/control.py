@@ -33,6 +33,10 @@ async def stats(request: web.Request) -> web.Response:
     return web.json_response(sandbox_of(request).state.stats())
 
 
+async def status_checks(request: web.Request) -> web.Response:
+    return web.json_response({"cashin": sandbox_of(request).state.status_checks_by_reference()})
+
+
 async def show_config(request: web.Request) -> web.Response:
     return web.json_response(sandbox_of(request).config.as_dict())
 
@@ -130,6 +134,7 @@ async def pay_decide(request: web.Request) -> web.Response:
 
 def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/_sandbox/stats", stats)
+    router.add_get("/_sandbox/status-checks", status_checks)
     router.add_get("/_sandbox/config", show_config)
     router.add_post("/_sandbox/config", change_config)
     router.add_post("/_sandbox/reset", reset)

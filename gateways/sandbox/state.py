@@ -162,6 +162,10 @@ class SandboxState:
         payin.forced = (status, time.monotonic() - payin.started)
         return payin
 
+    def status_checks_by_reference(self) -> dict:
+        """Status requests per cash-in order that had any (bench/poll_sweep.py's two sweepers)."""
+        return {ref: o.status_checks for ref, o in self.orders.items() if o.status_checks}
+
     def stats(self) -> dict:
         return {
             "cashin_submits": dict(self.cashin_submits),

@@ -63,6 +63,9 @@ class RunningSandbox:
     def stats(self) -> dict[str, Any]:
         return self._run(self._sandbox.state.stats)
 
+    def status_checks_by_reference(self) -> dict[str, int]:
+        return self._run(self._sandbox.state.status_checks_by_reference)
+
     def force(self, reference: str, status: str) -> dict[str, Any]:
         """Set the status of the cash-in order (by client_reference) or else the payin
         (by external_id) under `reference`; answers its status body as the provider sends it."""

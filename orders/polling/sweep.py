@@ -1,11 +1,12 @@
 """The poll sweep: follow every open order and watched PayIn at its provider.
 
-One sweep claims a batch of due rows (SELECT … FOR UPDATE SKIP LOCKED, then pushes their
-next check forward by POLL_CLAIM_SECONDS, so two workers never check one row at once and the
-rows of a killed worker come back after the claim expires), asks the providers concurrently,
-then writes: answers that change nothing are rescheduled with a few bulk UPDATEs, the rest go
-one by one through the lifecycle (orders.lifecycle.following), which owns every status and
-money rule.
+One sweep claims up to a batch of due rows, a chunk (POLL_CONCURRENCY rows) at a time
+(SELECT … FOR UPDATE SKIP LOCKED, then pushes their next check forward by POLL_CLAIM_SECONDS,
+so two workers never check one row at once and the rows of a killed worker come back after
+the claim expires), asks the providers concurrently, and writes the answers a chunk at a time
+while the next chunks are at the provider (orders.polling.pipeline): answers that change
+nothing are rescheduled with a few bulk UPDATEs, the rest go one by one through the
+lifecycle (orders.lifecycle.following), which owns every status and money rule.
 """
 
 import asyncio
@@ -26,6 +27,7 @@ from orders.lifecycle.following import ACCEPTED, Followed
 from orders.masking import masked
 from orders.payin.provider import PAYIN_FOLLOWED
 from orders.polling.overdue import flag_overdue_orders
+from orders.polling.pipeline import run_pipeline
 from orders.polling.schedule import poll_delay
 
 log = logging.getLogger(__name__)
@@ -70,12 +72,16 @@ def sweep_once(*, batch_size: int | None = None, concurrency: int | None = None)
     report = SweepReport()
     now = timezone.now()
     report.flagged_overdue = flag_overdue_orders(now)
-    claimed = [claim(followed, now, batch_size) for followed in FOLLOWED]
-    timings = [{} for _ in FOLLOWED]
-    answers = run_coroutine(lambda: ask_providers(claimed, concurrency, timings))
-    for followed, rows, found, timed in zip(FOLLOWED, claimed, answers, timings, strict=True):
-        apply_answers(followed, rows, found, report)
-        record_checks(followed.gateway().name, found, timed)
+    streams = run_pipeline(
+        FOLLOWED,
+        batch_size=batch_size,
+        concurrency=concurrency,
+        claim=lambda followed, limit: claim(followed, now, limit),
+        apply=lambda followed, rows, answers: apply_answers(followed, rows, answers, report),
+    )
+    for stream in streams:
+        if stream.rows:
+            record_checks(stream.followed.gateway().name, stream.calls.result(), stream.timings)
     report.seconds = time.perf_counter() - started
     return report
 
