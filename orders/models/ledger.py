@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.appendonly import AppendOnly
 from orders.models.reseller import MONEY
 
 # At most one of each per order (fees, commissions) and per transfer, in the database too.
@@ -10,7 +11,7 @@ ORDER_ONCE = ("order_fee", "order_fee_refund", "commission", "commission_reversa
 TRANSFER_KINDS = ("transfer_out", "transfer_in")
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """Append-only: one row per change of a reseller's balance, written with its cause."""
 
     class Kind(models.TextChoices):
@@ -103,11 +104,3 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} BDT"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Ledger entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Ledger entries are append-only")

@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.appendonly import AppendOnly
 from orders.models.reseller import MONEY
 
 USER = settings.AUTH_USER_MODEL
@@ -59,7 +60,7 @@ class StaffProposal(models.Model):
         return f"#{self.pk} {self.get_kind_display()} {self.amount} BDT ({self.status})"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """Append-only: who did what to money, state or access, and why."""
 
     class Action(models.TextChoices):
@@ -103,11 +104,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit entries are append-only")

@@ -4,12 +4,14 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from orders.api.keys import api_key_create, api_key_revoke, api_key_set_allow_list
 from orders.api.webhooks import webhook_set_callback_url
-from orders.models import AuditEntry
+from orders.models import AuditEntry, LedgerEntry
 from orders.staff.audit import record
+from orders.wallet.ledger import post_entry
 from panel.security.twofactor.devices import confirm_device, pending_device
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
 from tests.twofactor import current_code
@@ -36,6 +38,18 @@ def test_an_entry_can_be_neither_changed_nor_deleted(reseller):
     with pytest.raises(ValueError, match="append-only"):
         entry.delete()
     assert AuditEntry.objects.get(pk=entry.pk).reason == "gold"
+
+
+def test_a_ledger_entry_can_be_neither_changed_nor_deleted(reseller):
+    with transaction.atomic():
+        entry = post_entry(reseller_id=reseller.pk, kind="adjustment", amount=Decimal("5"))
+
+    entry.amount = Decimal("500")
+    with pytest.raises(ValueError, match="Ledger entries are append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="Ledger entries are append-only"):
+        entry.delete()
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("5.00")
 
 
 def test_record_keeps_the_target_details_and_address(rf, reseller):
