@@ -58,7 +58,16 @@ def _batch(request, pk: int) -> BulkUpload:
 @reseller_required
 def bulk_detail(request, pk: int):
     batch = _batch(request, pk)
-    context = {"batch": batch, "preview": bulk.preview(batch), "State": BulkUpload.State}
+    settled = bulk.is_settled(batch, bulk.batch_rows_with_orders(batch))
+    context = {
+        "batch": batch,
+        "preview": bulk.preview(batch),
+        "State": BulkUpload.State,
+        # Not "batch is done": a done batch's orders may still be open, and the page must
+        # keep following them until the last one is final.
+        "following": batch.state != BulkUpload.State.PREVIEW and not settled,
+        "settled": settled,
+    }
     return render(request, "panel/bulk_detail.html", context)
 
 
@@ -77,12 +86,15 @@ def bulk_confirm(request, pk: int):
 def bulk_progress(request, pk: int):
     """Counts and each row's order status, polled by bulk.js while the batch is not final."""
     batch = _batch(request, pk)
-    rows = [_row_json(row) for row in batch.rows.select_related("order")]
+    rows = bulk.batch_rows_with_orders(batch)
     counts = {state: 0 for state in BulkRow.State.values}
     for row in rows:
-        counts[row["state"]] += 1
-    final = batch.state == BulkUpload.State.DONE and all(row["final"] for row in rows)
-    return JsonResponse({"state": batch.state, "counts": counts, "rows": rows, "final": final})
+        counts[row.state] += 1
+    final = bulk.is_settled(batch, rows)
+    body = {"state": batch.state, "counts": counts, "rows": [_row_json(row) for row in rows]}
+    response = JsonResponse({**body, "final": final})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _row_json(row: BulkRow) -> dict:
@@ -92,7 +104,7 @@ def _row_json(row: BulkRow) -> dict:
         "state": row.state,
         "label": order.get_status_display() if order else row.get_state_display(),
         "badge": badge(order.status) if order else "muted",
-        "final": order.is_final if order else row.state != BulkRow.State.QUEUED,
+        "final": bulk.row_is_final(row),
     }
 
 

@@ -358,6 +358,20 @@ def _finish_if_done(batch_id: int) -> None:
     ).update(state=BulkUpload.State.DONE, finished_at=timezone.now())
 
 
+def row_is_final(row: BulkRow) -> bool:
+    """The row needs no more following: its order is final, or it will never have one."""
+    return row.order.is_final if row.order_id else row.state != Row.QUEUED
+
+
+def batch_rows_with_orders(batch: BulkUpload) -> list[BulkRow]:
+    return list(batch.rows.select_related("order").order_by("row_number"))
+
+
+def is_settled(batch: BulkUpload, rows: list[BulkRow]) -> bool:
+    """Every row is sent and every order final: the batch page stops following it."""
+    return batch.state == BulkUpload.State.DONE and all(row_is_final(row) for row in rows)
+
+
 def send_batch_task(batch_id: int) -> str:
     """django-q2: started by a confirmation for its batch."""
     handled = send_step(batch_id=batch_id, deadline=time.monotonic() + SEND_TASK_SECONDS)

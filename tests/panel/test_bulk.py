@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from orders.cashin import bulk
 from orders.models import BulkUpload, CashInOrder
+from tests.orders.conftest import sweep_until
 from tests.panel.conftest import login
 
 
@@ -90,3 +91,23 @@ def test_the_bangla_page_is_translated(rclient):
     rclient.cookies["django_language"] = "bn"
     page = rclient.get(reverse("bulk_new")).content.decode()
     assert "বাল্ক ক্যাশ ইন" in page
+
+
+def test_a_done_batch_page_keeps_following_until_every_order_is_final(
+    rclient, reseller, sandbox, settings
+):
+    settings.POLL_BASE_DELAY = settings.POLL_MAX_DELAY = 0
+    sandbox.configure(final_after=0)
+    post_file(rclient, b"01712345670,500\n")
+    batch = BulkUpload.objects.get()
+    bulk.confirm(reseller=reseller, batch_id=batch.pk)
+    bulk.send_step()  # every row sent: the batch is done, its order still open
+    detail = reverse("bulk_detail", args=[batch.pk])
+    page = rclient.get(detail).content.decode()
+    assert "data-bulk-progress" in page and "data-bulk-final" not in page
+
+    sweep_until(lambda: CashInOrder.objects.get().is_final)
+    page = rclient.get(detail).content.decode()
+    assert "data-bulk-progress" not in page and "data-bulk-final" in page
+    progress = rclient.get(reverse("bulk_progress", args=[batch.pk]))
+    assert progress.json()["final"] is True and progress["Cache-Control"] == "no-store"
