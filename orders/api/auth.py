@@ -2,15 +2,12 @@
 
 The view gets `request.reseller` and `request.api_key`, and may raise ApiError or a domain
 OrderError; both become JSON answers. Rate limit: API_RATE_LIMIT requests per key per
-minute, counted in the Django cache (a fixed one-minute window; with several server
-processes use a shared cache, e.g. Redis or the database cache, for one count per key).
+minute, one count for all processes (orders/api/ratelimit.py).
 """
 
 import functools
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,10 +16,9 @@ from orders.api.allowlist import address_allowed
 from orders.api.allowlist import log as allow_list_log
 from orders.api.errors import ApiError, from_order_error
 from orders.api.keys import api_key_authenticate
+from orders.api.ratelimit import count_request, seconds_left_in_window
 from orders.errors import OrderError
 from panel.security.clientip import client_ip
-
-WINDOW_SECONDS = 60
 
 
 def api_endpoint(*methods: str):
@@ -54,7 +50,7 @@ def _method_not_allowed(methods) -> JsonResponse:
 def _with_retry_after(error: ApiError) -> JsonResponse:
     response = error.response()
     if error.status == 429:
-        response["Retry-After"] = str(WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS)
+        response["Retry-After"] = str(seconds_left_in_window())
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
@@ -83,14 +79,7 @@ def _authenticate(request) -> None:
 
 def _count_request(key_id: int) -> None:
     limit = getattr(settings, "API_RATE_LIMIT", 120)
-    bucket = f"api-rate:{key_id}:{int(time.time()) // WINDOW_SECONDS}"
-    cache.add(bucket, 0, WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # evicted between add and incr
-        cache.set(bucket, 1, WINDOW_SECONDS + 5)
-        count = 1
-    if count > limit:
+    if count_request(key_id) > limit:
         raise ApiError(
             429, "rate_limited", _("Too many requests: at most %(n)s a minute.") % {"n": limit}
         )

@@ -81,12 +81,14 @@ def validate_reference(reference: str) -> str:
 
 
 def _create_order(*, reseller_id, receiver, amount, reference, source) -> SubmitOutcome:
+    # A retried reference needs no lock; one that two requests race for is settled by the
+    # unique index below. Looked up before the wallet lock, which every submit waits for.
+    existing = CashInOrder.objects.filter(client_reference=reference).first()
+    if existing:
+        return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
     try:
         with transaction.atomic():
             reseller = lock_reseller(reseller_id)
-            existing = CashInOrder.objects.filter(client_reference=reference).first()
-            if existing:
-                return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
             cashin_check_can_send(reseller=reseller, amount=amount)
             fee = cashin_fee(reseller, amount)
             # No last_submit_at and no next_check_at: queued for the submitter, not the sweep.
@@ -103,7 +105,7 @@ def _create_order(*, reseller_id, receiver, amount, reference, source) -> Submit
             begin(order, source=StatusChange.Source.SUBMIT)
             return SubmitOutcome(order, True)
     except IntegrityError:
-        # Another reseller's transaction took this reference between our look-up and insert.
+        # Another transaction took this reference between our look-up and insert.
         existing = CashInOrder.objects.filter(client_reference=reference).first()
         if existing is None:
             raise

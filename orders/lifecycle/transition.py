@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 def begin(subject, *, source: str, staff_user=None) -> None:
     """A new order or PayIn, just created: its first history row and its initial money effect."""
     state = subject.lifecycle[subject.status]
-    apply_money(subject, state.money, staff_user=staff_user)
+    apply_money(subject, state.money, staff_user=staff_user, new=True)
     _history(subject, "", source=source, staff_user=staff_user)
 
 

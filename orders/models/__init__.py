@@ -1,4 +1,4 @@
-from orders.models.api import ApiKey, WebhookAttempt, WebhookDelivery
+from orders.models.api import ApiKey, ApiRateCount, WebhookAttempt, WebhookDelivery
 from orders.models.bulk import BulkRow, BulkUpload
 from orders.models.cashin import CashInOrder, OrderStatus
 from orders.models.health import BreakerChange, ProviderBreaker, ProviderMinute
@@ -14,6 +14,7 @@ from orders.models.tree import RatePlan, Transfer
 
 __all__ = [
     "ApiKey",
+    "ApiRateCount",
     "WebhookAttempt",
     "WebhookDelivery",
     "CashInOrder",

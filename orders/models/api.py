@@ -75,3 +75,19 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status_code or self.error or '-'} at {self.attempted_at}"
+
+
+class ApiRateCount(models.Model):
+    """How many requests one API key made in one fixed window (orders/api/ratelimit.py)."""
+
+    key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    period = models.BigIntegerField()  # Unix time // the window's length: which window
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "period"], name="api_rate_count_key_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"key {self.key_id}, window {self.period}: {self.count}"

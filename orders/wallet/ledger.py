@@ -36,12 +36,13 @@ def post_entry(
     """Write one entry and move the balance with it. Call inside the cause's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("post_entry must run inside the transaction of its cause")
-    reseller = lock_reseller(reseller_id)
-    new_balance = reseller.balance + amount
+    wallet = Reseller.objects.select_for_update().values_list("balance", flat=True)
+    balance = wallet.get(pk=reseller_id)
+    new_balance = balance + amount
     if new_balance < 0:
         raise InsufficientBalance(
             _("Insufficient balance: %(balance)s available, %(needed)s needed.")
-            % {"balance": taka(reseller.balance), "needed": taka(-amount)}
+            % {"balance": taka(balance), "needed": taka(-amount)}
         )
     Reseller.objects.filter(pk=reseller_id).update(balance=new_balance)
     return LedgerEntry.objects.create(
@@ -96,13 +97,16 @@ ORDER_EXTRAS = {
 }
 
 
-def apply_money(subject, money: str, *, staff_user=None, text: str = "") -> LedgerEntry | None:
+def apply_money(
+    subject, money: str, *, staff_user=None, text: str = "", new: bool = False
+) -> LedgerEntry | None:
     """The money effect a status declares, on an order or PayIn, at most once per kind.
 
     A refund or reversal happens only where its debit or credit did; the partial unique
     indexes on the ledger make a second one impossible even if this check were skipped.
     An order's fee goes with its debit and comes back with its refund; its parent's
-    commission is paid on success and taken back by a later refund.
+    commission is paid on success and taken back by a later refund. `new`: the subject was
+    created in this transaction, so it has no entries to look for.
     """
     if money == "none":
         return None
@@ -114,7 +118,7 @@ def apply_money(subject, money: str, *, staff_user=None, text: str = "") -> Ledg
     if is_order and money == "refund":
         _lock_order_wallets(subject)
     entries = LedgerEntry.objects.filter(**key)
-    if entries.filter(kind=kind).exists():
+    if not new and entries.filter(kind=kind).exists():
         return None
     if kind in UNDOES and not entries.filter(kind=UNDOES[kind]).exists():
         return None
@@ -128,13 +132,13 @@ def apply_money(subject, money: str, *, staff_user=None, text: str = "") -> Ledg
         **key,
     )
     for extra in ORDER_EXTRAS.get(str(money), []) if is_order else []:
-        _order_extra(subject, *extra, staff_user=staff_user, text=text)
+        _order_extra(subject, *extra, staff_user=staff_user, text=text, new=new)
     return entry
 
 
-def _order_extra(order, kind, undoes, sign, field, *, staff_user, text) -> None:
+def _order_extra(order, kind, undoes, sign, field, *, staff_user, text, new) -> None:
     entries = LedgerEntry.objects.filter(order=order)
-    if entries.filter(kind=kind).exists():
+    if not new and entries.filter(kind=kind).exists():
         return
     if undoes is not None:
         undone = entries.filter(kind=undoes).first()

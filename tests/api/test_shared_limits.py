@@ -40,6 +40,39 @@ def test_requests_counted_in_another_process_use_up_the_same_api_limit(api, api_
     assert response.json()["code"] == "rate_limited"
 
 
+def test_simultaneous_requests_are_each_counted_once(api_key):
+    from django.db import connections
+
+    from orders.api.ratelimit import count_request
+    from orders.models import ApiKey, ApiRateCount
+
+    wait_for_window_start()
+    key_id = ApiKey.objects.get().pk
+
+    def count_25(_):
+        try:
+            return [count_request(key_id) for _ in range(25)]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        seen = [n for counts in pool.map(count_25, range(8)) for n in counts]
+
+    # An atomic count hands every request its own number: none lost, none repeated.
+    assert sorted(seen) == list(range(1, 201))
+    assert ApiRateCount.objects.get(key_id=key_id).count == 200
+
+
+def test_a_keys_old_windows_are_removed_when_a_new_one_starts(api_key):
+    from orders.api.ratelimit import WINDOW_SECONDS, count_request
+    from orders.models import ApiKey, ApiRateCount
+
+    key = ApiKey.objects.get()
+    ApiRateCount.objects.create(key=key, period=int(time.time()) // WINDOW_SECONDS - 5, count=9)
+    assert count_request(key.pk) == 1
+    assert list(ApiRateCount.objects.values_list("count", flat=True)) == [1]
+
+
 def server_connections() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
