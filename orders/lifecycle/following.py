@@ -38,6 +38,7 @@ from orders.lifecycle.transition import flag, note_provider_status, transition, 
 from orders.masking import masked
 from orders.models import StatusChange
 from orders.polling.schedule import note_check
+from orders.submission.breaker import open_providers, outcome_of, record_submits
 
 log = logging.getLogger(__name__)
 Source = StatusChange.Source
@@ -80,11 +81,13 @@ class Followed:
     # --- Sending -----------------------------------------------------------------------------
 
     def send(self, subject, *, first_attempt: bool = True, **extra) -> None:
+        gateway = self.gateway()
         try:
-            outcome = self.gateway().submit(self.request(subject, **extra))
+            outcome = gateway.submit(self.request(subject, **extra))
         except GatewayError as error:
             outcome = error
         self.apply_submit_outcome(subject.pk, outcome, first_attempt=first_attempt)
+        record_submits(gateway.name, [outcome_of(outcome)])
 
     def apply_submit_outcome(self, pk: int, outcome, *, first_attempt: bool = True) -> None:
         """A submit's answer or its GatewayError (the submitter sends many at once)."""
@@ -237,12 +240,14 @@ class Followed:
                 # Never sent yet (queued for the submitter): nothing to resubmit.
                 waited = timezone.now() - subject.last_submit_at
                 if waited >= grace():
-                    if subject.resubmit_count < settings.SUBMIT_MAX_RESUBMITS:
+                    if subject.resubmit_count >= settings.SUBMIT_MAX_RESUBMITS:
+                        self._flag(pk, Reason("not_found_after_resubmits", {
+                            "reference": self._reference(subject),
+                            "count": subject.resubmit_count,
+                        }))  # fmt: skip
+                    elif self.gateway().name not in open_providers():
                         return self._resubmit(subject)
-                    self._flag(pk, Reason("not_found_after_resubmits", {
-                        "reference": self._reference(subject),
-                        "count": subject.resubmit_count,
-                    }))  # fmt: skip
+                    # else: like the provider's queue, the resubmit waits for its breaker
             else:
                 self._flag(pk, Reason("lost"))
         else:

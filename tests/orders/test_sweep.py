@@ -108,6 +108,33 @@ def test_lost_submit_is_resubmitted_under_the_same_reference(sandbox, reseller, 
     assert CashInOrder.objects.count() == 1
 
 
+def test_a_lost_submit_waits_for_an_open_breaker_before_it_is_sent_again(
+    sandbox, reseller, fast_polling
+):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from orders.models import ProviderBreaker
+    from orders.submission.breaker import BANNER_CACHE_KEY
+
+    order = submit(reseller, 6)  # the provider answers 500 and creates nothing
+    later = timezone.now() + timezone.timedelta(hours=1)
+    ProviderBreaker.objects.update_or_create(
+        provider="nictbd", defaults={"state": "open", "probe_at": later}
+    )
+    cache.delete(BANNER_CACHE_KEY)
+    for _ in range(3):
+        sweep_once()
+    assert sandbox.stats()["cashin_submits"] == {order.client_reference: 1}
+    assert CashInOrder.objects.get(pk=order.pk).resubmit_count == 0
+
+    ProviderBreaker.objects.update(state="closed", probe_at=None)
+    cache.delete(BANNER_CACHE_KEY)
+    sweep_until(lambda: order_status(order) == OrderStatus.SUCCESS)
+    assert sandbox.stats()["cashin_submits"] == {order.client_reference: 2}
+    assert ProviderBreaker.objects.get(provider="nictbd").last_success_at is not None
+
+
 def test_lost_submit_waits_for_the_grace_period_before_resubmitting(sandbox, reseller, settings):
     settings.POLL_BASE_DELAY = 0
     settings.SUBMIT_UNKNOWN_GRACE_SECONDS = 3600
