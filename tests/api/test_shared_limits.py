@@ -7,7 +7,7 @@ import httpx
 import pytest
 from django.db import connection
 
-from tests.orders.conftest import needs_postgres
+from tests.orders.conftest import closing_connections, needs_postgres
 from tests.processes import free_port, run_manage, start_manage
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
@@ -41,19 +41,15 @@ def test_requests_counted_in_another_process_use_up_the_same_api_limit(api, api_
 
 
 def test_simultaneous_requests_are_each_counted_once(api_key):
-    from django.db import connections
-
     from orders.api.ratelimit import count_request
     from orders.models import ApiKey, ApiRateCount
 
     wait_for_window_start()
     key_id = ApiKey.objects.get().pk
 
+    @closing_connections
     def count_25(_):
-        try:
-            return [count_request(key_id) for _ in range(25)]
-        finally:
-            connections.close_all()
+        return [count_request(key_id) for _ in range(25)]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         seen = [n for counts in pool.map(count_25, range(8)) for n in counts]

@@ -1,8 +1,9 @@
+import functools
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from orders.models import CashInOrder, LedgerEntry, Reseller
 from orders.polling.sweep import sweep_once
@@ -21,6 +22,20 @@ def fast_polling(settings):
 @pytest.fixture
 def reseller(db):
     return ResellerFactory(balance=Decimal("10000.00"))
+
+
+def closing_connections(function):
+    """`function` for another thread, closing that thread's database connections when it ends:
+    one left open keeps the test database from being dropped at the end of the run."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
 
 
 def sweep_until(predicate, *, timeout: float = 8.0, pause: float = 0.1):

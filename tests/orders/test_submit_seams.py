@@ -15,7 +15,7 @@ from orders.cashin.submit import cashin_submit
 from orders.models import CashInOrder, LedgerEntry, OrderStatus
 from orders.submission.submitter import claim_unsent, submit_once
 from tests.factories import StaffUserFactory
-from tests.orders.conftest import needs_postgres
+from tests.orders.conftest import closing_connections, needs_postgres
 
 
 def queue(reseller, count: int) -> list[CashInOrder]:
@@ -34,7 +34,7 @@ def claimed_count() -> int:
 def test_a_long_queue_is_claimed_wave_by_wave_and_each_order_sent_once(reseller, sandbox):
     orders = queue(reseller, 5)
     sandbox.configure(latency_ms=1000)
-    sending = threading.Thread(target=lambda: submit_once(concurrency=2))
+    sending = threading.Thread(target=closing_connections(lambda: submit_once(concurrency=2)))
     sending.start()
     deadline = time.monotonic() + 10
     while claimed_count() == 0 and time.monotonic() < deadline:

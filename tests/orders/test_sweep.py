@@ -229,11 +229,18 @@ def test_sweep_works_from_a_thread_whose_event_loop_is_running(
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
+    from django.db import connections
+
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as under Playwright's sync API
     submit(reseller, 0)
 
     async def sweep_inside_a_loop():
-        return sweep_once()
+        try:
+            return sweep_once()
+        finally:
+            # Inside the loop: the task's connection is its own. Left open, it would keep the
+            # test database from being dropped at the end of the run.
+            connections.close_all()
 
     # A thread of its own: this test session's main thread may run Playwright's loop already.
     with ThreadPoolExecutor(max_workers=1) as pool:
