@@ -9,8 +9,12 @@ asks `cluster_stopping()` between sweeps instead:
 - SIGTERM to the cluster's main process only (docker stop): the sentinel saves its status as
   "Stopping" in the cache (the shared database cache or Redis), checked here at most once a
   second; a worker whose sentinel is gone stops too.
-- SIGTERM to the whole group: the workers die at once (django-q2 leaves SIGTERM at its
-  default), and the rows they had claimed come back when the claim expires.
+- SIGTERM to the whole group (`kill -- -PGID`, systemd's default KillMode=control-group): the
+  sentinel and the workers die at once (django-q2 leaves SIGTERM at its default there) and
+  their claimed rows come back when the claim expires, but the main process then hangs until
+  SIGKILL: its handler's stop_event.set() waits for the dead sentinel to wake (django-q2 1.11,
+  multiprocessing's Condition.notify). Signal the main process only, or SIGINT the group, as
+  scripts/run.sh does.
 """
 
 import logging
