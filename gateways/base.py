@@ -102,7 +102,7 @@ class NotSentError(GatewayError):
 
 
 class RejectedError(GatewayError):
-    """A 4xx (other than 404) answer: the provider created nothing."""
+    """A 4xx (other than 404 and 429) answer: the provider created nothing."""
 
     kind = "rejected"
 

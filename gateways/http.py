@@ -11,7 +11,7 @@ fetched it.
 Outcomes (callers never see httpx or aiohttp):
 - NotSentError: nothing was sent (refused, DNS, connect timeout, no free pooled connection);
 - OutcomeUnknownError: sent, result unknown (read/write timeout, reset or closed after
-  sending, 5xx, 3xx, a 2xx body that is not the documented JSON);
+  sending, 5xx, 3xx, 429, a 2xx body that is not the documented JSON);
 - NotFoundError: 404; RejectedError: any other 4xx, with per-field messages;
 - ConfigurationError: missing or unusable base URL or credentials, nothing sent.
 
@@ -110,6 +110,10 @@ def classify(provider: str, status: int, content: bytes) -> Answer:
     message = error_message(data) or f"HTTP {status}"
     if status == 404:
         raise NotFoundError(provider, message, status_code=status, body=body)
+    if status == 429:
+        # Neither provider documents a 429. A throttle normally answers before the work, but
+        # nothing says this one did: unknown, resolved by asking by our reference.
+        raise OutcomeUnknownError(provider, message, status_code=status, body=body)
     if 400 <= status < 500:
         raise RejectedError(
             provider, message, field_errors=field_errors(data), status_code=status, body=body

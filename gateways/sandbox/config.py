@@ -16,6 +16,7 @@ class SandboxConfig:
     final_after_sigma: float = 0.0
     latency_ms: float = 0.0  # added before every provider answer
     error_rate: float = 0.0  # share of provider requests answered 500 before doing anything
+    throttle_rate: float = 0.0  # share answered 429 Too Many Requests before doing anything
     html_errors: bool = False  # every 500 is an HTML page instead of JSON
     malformed_rate: float = 0.0  # share of 200/201 answers whose JSON body is cut short
     submit_hang_seconds: float = 30.0  # how long a receiver number ending in 4 holds its submit
@@ -60,7 +61,7 @@ class SandboxConfig:
 
 
 FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(SandboxConfig)}
-RATES = {"error_rate", "malformed_rate"}
+RATES = {"error_rate", "throttle_rate", "malformed_rate"}
 CHOICES = {
     "nictbd_submit_claims": ("", "successfull", "failed"),
     "trustedpay_create_claims": ("", "success"),

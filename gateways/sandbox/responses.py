@@ -1,8 +1,8 @@
 """What every provider endpoint shares: JSON in and out, and the fault switches.
 
 A provider handler takes a `Call` and returns an `Answer` (status code and JSON bytes); the
-`provider_endpoint` wrapper adds latency, random 500s, HTML error pages and cut-short bodies
-around it, so handlers only model the provider. /_sandbox/* endpoints are not wrapped.
+`provider_endpoint` wrapper adds latency, random 500s and 429s, HTML error pages and cut-short
+bodies around it, so handlers only model the provider. /_sandbox/* endpoints are not wrapped.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def dumps(obj: Any) -> bytes:
 def answer(status: int, obj: Any) -> Answer:
     return Answer(status, dumps(obj))
 
+
+THROTTLED = answer(429, {"message": "Too many requests. Slow down."})
 
 # One decoder for every request: json.loads with options would build a new one each time.
 DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=Decimal)
@@ -91,6 +93,8 @@ def provider_endpoint(
                 count(call)
             if config.error_rate and sandbox.state.rng.random() < config.error_rate:
                 result = Answer(500, server_error)
+            elif config.throttle_rate and sandbox.state.rng.random() < config.throttle_rate:
+                result = THROTTLED
             else:
                 result = (auth and auth(call)) or await handler(call)
             if config.latency_ms:

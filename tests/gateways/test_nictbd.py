@@ -457,9 +457,10 @@ def test_submit_500_created_nothing_and_the_same_reference_goes_through(cashin, 
         ({"error_rate": 1.0}, 500),
         ({"error_rate": 1.0, "html_errors": True}, 500),
         ({"malformed_rate": 1.0}, 200),
+        ({"throttle_rate": 1.0}, 429),  # not documented: nothing says it created nothing
     ],
 )
-def test_server_errors_and_bad_bodies_are_outcome_unknown(
+def test_server_errors_throttling_and_bad_bodies_are_outcome_unknown(
     cashin, sandbox, new_ref, config, status_code
 ):
     ref = new_ref()

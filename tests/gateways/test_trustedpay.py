@@ -279,9 +279,10 @@ def test_read_timeout_is_outcome_unknown(payin, sandbox, new_ref):
         ({"error_rate": 1.0}, 500),
         ({"error_rate": 1.0, "html_errors": True}, 500),
         ({"malformed_rate": 1.0}, 201),
+        ({"throttle_rate": 1.0}, 429),
     ],
 )
-def test_server_errors_and_bad_bodies_are_outcome_unknown(
+def test_server_errors_throttling_and_bad_bodies_are_outcome_unknown(
     payin, sandbox, new_ref, config, status_code
 ):
     sandbox.configure(**config)

@@ -108,6 +108,22 @@ def test_lost_submit_is_resubmitted_under_the_same_reference(sandbox, reseller, 
     assert CashInOrder.objects.count() == 1
 
 
+def test_a_throttled_submit_is_sent_again_under_its_reference_not_refunded(
+    sandbox, reseller, fast_polling
+):
+    sandbox.configure(throttle_rate=1.0)  # every request answered 429 Too Many Requests
+    order = submit(reseller, 0)
+    assert order.status == OrderStatus.SUBMIT_UNKNOWN
+    sandbox.configure(throttle_rate=0.0)
+
+    sweep_until(lambda: order_status(order) == OrderStatus.SUCCESS)
+
+    order.refresh_from_db()
+    assert order.resubmit_count == 1
+    assert sandbox.stats()["cashin_submits"] == {order.client_reference: 2}
+    assert entries(order, REFUND) == 0 and balance(reseller) == Decimal("9500.00")
+
+
 def test_a_lost_submit_waits_for_an_open_breaker_before_it_is_sent_again(
     sandbox, reseller, fast_polling
 ):

@@ -15,6 +15,7 @@ CONFIG_FIELDS = [
     "final_after_sigma",
     "latency_ms",
     "error_rate",
+    "throttle_rate",
     "html_errors",
     "malformed_rate",
     "submit_hang_seconds",

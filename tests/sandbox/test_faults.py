@@ -113,3 +113,13 @@ def test_control_endpoints_ignore_every_fault(client, sb):
     assert client.get("/_sandbox/stats").json()["orders"] == 0
     assert client.post("/_sandbox/config", json={}).json()["error_rate"] == 1.0
     assert client.post("/_sandbox/reset").json() == {"ok": True}
+
+
+def test_throttle_rate_answers_429_and_creates_nothing(client, sb):
+    sb.configure(throttle_rate=1.0)
+
+    cashin = submit(client, "01712345670", "R")
+    sb.configure(throttle_rate=0.0)
+
+    assert cashin.status_code == 429
+    assert status(client, "R").status_code == 404

@@ -42,6 +42,9 @@ class Command(BaseCommand):
         parser.add_argument("--latency-ms", type=float, default=envfloat("SANDBOX_LATENCY_MS", 0.0))
         parser.add_argument("--error-rate", type=float, default=envfloat("SANDBOX_ERROR_RATE", 0.0))
         parser.add_argument(
+            "--throttle-rate", type=float, default=envfloat("SANDBOX_THROTTLE_RATE", 0.0)
+        )
+        parser.add_argument(
             "--html-errors",
             action=argparse.BooleanOptionalAction,
             default=envbool("SANDBOX_HTML_ERRORS", False),
@@ -77,6 +80,7 @@ class Command(BaseCommand):
                 final_after=options["final_after"],
                 latency_ms=options["latency_ms"],
                 error_rate=options["error_rate"],
+                throttle_rate=options["throttle_rate"],
                 html_errors=options["html_errors"],
                 malformed_rate=options["malformed_rate"],
                 submit_hang_seconds=options["submit_hang_seconds"],
@@ -122,7 +126,8 @@ class Command(BaseCommand):
             checks.append("TrustedPay signatures")
         return (
             f"final after {config.final_after:g}s, latency {config.latency_ms:g}ms, "
-            f"error rate {config.error_rate:g}, malformed rate {config.malformed_rate:g}, "
+            f"error rate {config.error_rate:g}, throttle rate {config.throttle_rate:g}, "
+            f"malformed rate {config.malformed_rate:g}, "
             f"HTML errors {'on' if config.html_errors else 'off'}, "
             f"submit hang {config.submit_hang_seconds:g}s; "
             f"checking {', '.join(checks) or 'no credentials'}"
