@@ -58,10 +58,11 @@ def _batch(request, pk: int) -> BulkUpload:
 @reseller_required
 def bulk_detail(request, pk: int):
     batch = _batch(request, pk)
-    settled = bulk.is_settled(batch, bulk.batch_rows_with_orders(batch))
+    preview = bulk.preview(batch)
+    settled = bulk.is_settled(batch, [view.row for view in preview.rows])
     context = {
         "batch": batch,
-        "preview": bulk.preview(batch),
+        "preview": preview,
         "State": BulkUpload.State,
         # Not "batch is done": a done batch's orders may still be open, and the page must
         # keep following them until the last one is final.

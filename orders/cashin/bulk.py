@@ -172,7 +172,7 @@ def preview(batch: BulkUpload) -> Preview:
     """Every row with its errors now (in the current language) and the totals of the rows a
     confirmation would send; rows whose reference already has an order count as sent."""
     reseller = Reseller.objects.get(pk=batch.reseller_id)
-    rows = list(batch.rows.select_related("order"))
+    rows = batch_rows_with_orders(batch)
     orders = _orders_by_reference(reseller, rows)
     views, seen, checked = [], {}, {}
     for row in rows:
