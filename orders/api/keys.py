@@ -72,7 +72,7 @@ def api_key_authenticate(plaintext: str, ip: str | None = None) -> ApiKey | None
     if not plaintext or len(plaintext) > 200:
         return None
     key = (
-        ApiKey.objects.select_related("reseller", "reseller__user")
+        ApiKey.objects.select_related("reseller")
         .filter(key_hash=hash_key(plaintext), revoked_at__isnull=True)
         .first()
     )

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,21 +19,19 @@ from orders.errors import (
     InsufficientBalance,
     InvalidReference,
     LimitExceeded,
+    OrderError,
     ReferenceConflict,
     ResellerSuspended,
 )
-from orders.lifecycle.declaration import CASHIN, Money
 from orders.lifecycle.transition import begin
-from orders.localtime import today_start
 from orders.models import CashInOrder, Reseller, StatusChange
 from orders.numbers import normalize_amount, normalize_mobile_number, taka
+from orders.wallet.daily import sent_today
 from orders.wallet.fees import cashin_commission, cashin_fee
 from orders.wallet.ledger import lock_reseller
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFERENCE_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/")
-# An order whose debit has been given back does not count against the daily limit.
-REFUNDED_STATUSES = [s.value for s in CASHIN.states if s.money is Money.REFUND]
 
 
 @dataclass(frozen=True)
@@ -81,11 +78,6 @@ def validate_reference(reference: str) -> str:
 
 
 def _create_order(*, reseller_id, receiver, amount, reference, source) -> SubmitOutcome:
-    # A retried reference needs no lock; one that two requests race for is settled by the
-    # unique index below. Looked up before the wallet lock, which every submit waits for.
-    existing = CashInOrder.objects.filter(client_reference=reference).first()
-    if existing:
-        return SubmitOutcome(_same_order(existing, reseller_id, receiver, amount), False)
     try:
         with transaction.atomic():
             reseller = lock_reseller(reseller_id)
@@ -104,8 +96,9 @@ def _create_order(*, reseller_id, receiver, amount, reference, source) -> Submit
             )
             begin(order, source=StatusChange.Source.SUBMIT)
             return SubmitOutcome(order, True)
-    except IntegrityError:
-        # Another transaction took this reference between our look-up and insert.
+    except (IntegrityError, OrderError):
+        # A reference seen before is answered with its order, whatever the wallet says now.
+        # Looked up only here: the unique index on client_reference catches every reuse.
         existing = CashInOrder.objects.filter(client_reference=reference).first()
         if existing is None:
             raise
@@ -146,9 +139,5 @@ def cashin_check_can_send(*, reseller: Reseller, amount: Decimal) -> None:
 
 
 def today_cashin_total(reseller_id: int) -> Decimal:
-    total = (
-        CashInOrder.objects.filter(reseller_id=reseller_id, created_at__gte=today_start())
-        .exclude(status__in=REFUNDED_STATUSES)
-        .aggregate(total=Sum("amount"))["total"]
-    )
-    return (total or Decimal("0")).quantize(Decimal("0.01"))  # SQLite sums as a float
+    """What this reseller sent today (Asia/Dhaka), refunded orders left out."""
+    return sent_today(reseller_id)

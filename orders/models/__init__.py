@@ -1,6 +1,6 @@
 from orders.models.api import ApiKey, ApiRateCount, WebhookAttempt, WebhookDelivery
 from orders.models.bulk import BulkRow, BulkUpload
-from orders.models.cashin import CashInOrder, OrderStatus
+from orders.models.cashin import CashInDay, CashInOrder, OrderStatus
 from orders.models.health import BreakerChange, ProviderBreaker, ProviderMinute
 from orders.models.history import StatusChange
 from orders.models.ledger import LedgerEntry
@@ -17,6 +17,7 @@ __all__ = [
     "ApiRateCount",
     "WebhookAttempt",
     "WebhookDelivery",
+    "CashInDay",
     "CashInOrder",
     "LedgerEntry",
     "OrderStatus",

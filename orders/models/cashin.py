@@ -81,3 +81,22 @@ class CashInOrder(FollowedAtProvider):
     def total(self) -> Decimal:
         """What the reseller's wallet pays: the amount and the fee."""
         return self.amount + self.fee
+
+
+class CashInDay(models.Model):
+    """What a reseller's Cash In orders of one panel-local day add up to, refunded ones left
+    out: the figure the daily limit is checked against (orders.wallet.daily), kept in step with
+    the debits and refunds so a submit reads one row instead of summing the day's orders."""
+
+    reseller = models.ForeignKey("orders.Reseller", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    sent = models.DecimalField(**MONEY, default=Decimal("0.00"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reseller", "day"], name="cashin_day_reseller_day"),
+            models.CheckConstraint(condition=Q(sent__gte=0), name="cashin_day_sent_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reseller {self.reseller_id} on {self.day}: {self.sent}"

@@ -2,12 +2,15 @@
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from orders.errors import InsufficientBalance
 from orders.models import LedgerEntry, Reseller
 from orders.numbers import taka
+from orders.wallet.daily import count_order, uncount_order
+
+CENT = Decimal("0.01")
 
 
 def lock_reseller(reseller_id: int) -> Reseller:
@@ -36,15 +39,7 @@ def post_entry(
     """Write one entry and move the balance with it. Call inside the cause's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("post_entry must run inside the transaction of its cause")
-    wallet = Reseller.objects.select_for_update().values_list("balance", flat=True)
-    balance = wallet.get(pk=reseller_id)
-    new_balance = balance + amount
-    if new_balance < 0:
-        raise InsufficientBalance(
-            _("Insufficient balance: %(balance)s available, %(needed)s needed.")
-            % {"balance": taka(balance), "needed": taka(-amount)}
-        )
-    Reseller.objects.filter(pk=reseller_id).update(balance=new_balance)
+    new_balance = _move_balance(reseller_id, amount)
     return LedgerEntry.objects.create(
         reseller_id=reseller_id,
         kind=kind,
@@ -56,6 +51,26 @@ def post_entry(
         staff_user=staff_user,
         reason=reason,
     )
+
+
+def _move_balance(reseller_id: int, amount: Decimal) -> Decimal:
+    """Add `amount` to the wallet unless that takes it below zero; the new balance. One
+    statement, which also takes the row lock if the caller has not."""
+    table = connection.ops.quote_name(Reseller._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET balance = balance + %s"  # noqa: S608 (our table's name)
+            " WHERE id = %s AND balance + %s >= 0 RETURNING balance",
+            [amount, reseller_id, amount],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        balance = Reseller.objects.values_list("balance", flat=True).get(pk=reseller_id)
+        raise InsufficientBalance(
+            _("Insufficient balance: %(balance)s available, %(needed)s needed.")
+            % {"balance": taka(balance), "needed": taka(-amount)}
+        )
+    return Decimal(str(row[0])).quantize(CENT)  # SQLite answers a float or an int
 
 
 def staff_adjust_balance(
@@ -133,6 +148,8 @@ def apply_money(
     )
     for extra in ORDER_EXTRAS.get(str(money), []) if is_order else []:
         _order_extra(subject, *extra, staff_user=staff_user, text=text, new=new)
+    if is_order:
+        (count_order if money == "debit" else uncount_order)(subject)
     return entry
 
 

@@ -1,11 +1,13 @@
 import functools
 import time
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
-from orders.models import CashInOrder, LedgerEntry, Reseller
+from orders.models import CashInDay, CashInOrder, LedgerEntry, Reseller
 from orders.polling.sweep import sweep_once
 from tests.factories import ResellerFactory
 
@@ -105,6 +107,23 @@ def assert_ledger_consistent(reseller_id: int) -> None:
     amounts = LedgerEntry.objects.filter(reseller_id=reseller_id).values_list("amount", flat=True)
     assert balance >= 0
     assert balance == sum(amounts, Decimal("0"))  # summed exactly (SQLite's SUM is a float)
+    assert daily_figures(reseller_id) == days_debited_unrefunded(reseller_id)
+
+
+def daily_figures(reseller_id: int) -> dict:
+    rows = CashInDay.objects.filter(reseller_id=reseller_id).exclude(sent=0)
+    return dict(rows.values_list("day", "sent"))
+
+
+def days_debited_unrefunded(reseller_id: int) -> dict:
+    """What the daily limit's figures must be: each day's debited orders not refunded since."""
+    kinds = LedgerEntry.objects.filter(order__reseller_id=reseller_id)
+    debited = set(kinds.filter(kind=LedgerEntry.Kind.ORDER_DEBIT).values_list("order", flat=True))
+    refunded = set(kinds.filter(kind=LedgerEntry.Kind.ORDER_REFUND).values_list("order", flat=True))
+    days = defaultdict(Decimal)
+    for order in CashInOrder.objects.filter(pk__in=debited - refunded):
+        days[timezone.localdate(order.created_at)] += order.amount
+    return dict(days)
 
 
 def entries(order, kind) -> int:

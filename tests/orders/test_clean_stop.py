@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from orders.models import CashInOrder
 from orders.polling.sweep import sweep_once
-from tests.orders.conftest import submit
+from tests.orders.conftest import needs_postgres, submit
 
-pytestmark = pytest.mark.postgres
+# The loop runs in another process, which cannot see SQLite's in-memory test database.
+pytestmark = [pytest.mark.postgres, needs_postgres]
 
 
 def start_loop(provider_url: str) -> subprocess.Popen:

@@ -1,6 +1,7 @@
-"""A Hypothesis state machine over submits, provider answers, faults, sweeps, redelivered tasks
-and PayIns. After every step: balance >= 0, balance = sum of entries, at most one debit and one
-refund per order, a refund only after failed/refunded, at most one credit per PayIn."""
+"""A Hypothesis state machine over submits, submitter rounds, provider answers, faults, sweeps,
+redelivered tasks and PayIns. After every step: balance >= 0, balance = sum of entries, at most
+one debit and one refund per order, a refund only after failed/refunded, at most one credit per
+PayIn, and each day's limit figure = that day's debited, unrefunded orders."""
 
 import contextlib
 import time
@@ -20,7 +21,7 @@ from orders.payin.create import payin_create
 from orders.payin.provider import payin_check_now
 from orders.polling.sweep import sweep_once
 from tests.factories import ResellerFactory
-from tests.orders.conftest import assert_ledger_consistent
+from tests.orders.conftest import assert_ledger_consistent, send_submissions
 
 K = LedgerEntry.Kind
 # Outcome digits of the sandbox, without 4 (its submit hangs a whole second by design).
@@ -56,6 +57,18 @@ def make_machine(sandbox):
         @rule(error_rate=st.sampled_from([0.0, 0.5, 1.0]), malformed=st.booleans())
         def provider_fault(self, error_rate, malformed):
             sandbox.configure(error_rate=error_rate, malformed_rate=0.5 if malformed else 0.0)
+
+        @rule()
+        def submitter_round(self):
+            send_submissions()
+
+        @rule(data=st.data(), outcome=st.sampled_from(["successfull", "failed", "refunded"]))
+        def provider_decides(self, data, outcome):
+            sent = CashInOrder.objects.filter(reseller=self.reseller, last_submit_at__isnull=False)
+            references = list(sent.values_list("client_reference", flat=True))
+            if references:
+                with contextlib.suppress(KeyError, ValueError):  # a submit it never received
+                    sandbox.force(data.draw(st.sampled_from(references)), outcome)
 
         @rule()
         def poll(self):
