@@ -7,10 +7,8 @@ from django.utils.translation import gettext as _
 
 from orders.errors import InsufficientBalance
 from orders.models import LedgerEntry, Reseller
-from orders.numbers import taka
+from orders.numbers import CENT, taka
 from orders.wallet.daily import count_order, uncount_order
-
-CENT = Decimal("0.01")
 
 
 def lock_reseller(reseller_id: int) -> Reseller:
@@ -148,8 +146,10 @@ def apply_money(
     )
     for extra in ORDER_EXTRAS.get(str(money), []) if is_order else []:
         _order_extra(subject, *extra, staff_user=staff_user, text=text, new=new)
-    if is_order:
-        (count_order if money == "debit" else uncount_order)(subject)
+    if is_order and money == "debit":
+        count_order(subject)
+    elif is_order:  # its refund
+        uncount_order(subject)
     return entry
 
 
