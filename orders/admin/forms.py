@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from orders.api.callback_urls import WebhookSettingsError, check_callback_url
+from orders.errors import SubResellerRefused
 from orders.numbers import CENT
+from orders.wallet.tree import LIMITS, check_limits
 
 
 class ReasonForm(forms.Form):
@@ -65,7 +67,19 @@ class ResellerCreateForm(forms.Form):
 
 
 class ResellerChangeForm(forms.ModelForm):
-    """The reseller's change page: a callback URL set by staff obeys the Developer page's rule."""
+    """The reseller's change page: a callback URL set by staff obeys the Developer page's rule,
+    and a sub-reseller's limits the tree's (no wider than its parent's; empty: the parent's)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = self.instance.parent
+        if parent is None or not all(name in self.fields for name in LIMITS):
+            return cleaned
+        try:
+            cleaned.update(check_limits(parent, {name: cleaned.get(name) for name in LIMITS}))
+        except SubResellerRefused as refused:
+            self.add_error(refused.field, refused.message)
+        return cleaned
 
     def clean_callback_url(self) -> str:
         url = self.cleaned_data.get("callback_url") or ""

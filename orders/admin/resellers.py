@@ -1,5 +1,7 @@
 """Resellers for staff: limits are edited here; balance and state only through services."""
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -15,10 +17,11 @@ from orders.admin.common import CheckedQueryStringAdmin, taka
 from orders.admin.forms import AdjustBalanceForm, ReasonForm, ResellerChangeForm, ResellerCreateForm
 from orders.admin.tree import sub_resellers_link
 from orders.errors import OrderError
-from orders.models import Reseller
+from orders.models import RatePlan, Reseller
 from orders.staff.approvals import propose_balance_adjustment
 from orders.staff.audit import Action, record
 from orders.wallet.resellers import reseller_create, reseller_set_state
+from orders.wallet.tree import LIMITS
 
 EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url", "rate_plan"]
 
@@ -52,10 +55,9 @@ class ResellerAdmin(CheckedQueryStringAdmin):
             return
         with transaction.atomic():
             obj.save(update_fields=changed)
-            if "callback_url" in changed:
-                old = form.initial.get("callback_url", "")
-                record(request.user, Action.CALLBACK_URL_CHANGED, reseller=obj, target=obj,
-                       details={"old": old, "new": obj.callback_url}, request=request)  # fmt: skip
+            for action, details in changes_to_audit(form, changed):
+                record(request.user, action, reseller=obj, target=obj, details=details,
+                       request=request)  # fmt: skip
 
     def get_urls(self):
         adjust = path(
@@ -169,6 +171,33 @@ class ResellerAdmin(CheckedQueryStringAdmin):
             "original": reseller,
         }
         return TemplateResponse(request, "admin/orders/reseller/form_page.html", context)
+
+
+def changes_to_audit(form, changed: list[str]) -> list[tuple[str, dict]]:
+    """The audit entries a save of these fields makes: callback URL, limits, rate plan."""
+    before = {name: form.initial.get(name) for name in changed}
+    after = {name: form.cleaned_data.get(name) for name in changed}
+    if "rate_plan" in changed:
+        before["rate_plan"] = RatePlan.objects.filter(pk=before["rate_plan"]).first()
+    moved = [name for name in changed if before[name] != after[name]]
+    entries = []
+    if "callback_url" in moved:
+        details = {"old": _text(before["callback_url"]), "new": _text(after["callback_url"])}
+        entries.append((Action.CALLBACK_URL_CHANGED, details))
+    if limits := [name for name in moved if name in LIMITS]:
+        details = {name: {"before": _text(before[name]), "after": _text(after[name])}
+                   for name in limits}  # fmt: skip
+        entries.append((Action.LIMITS_CHANGE, details))
+    if "rate_plan" in moved:
+        details = {"before": _text(before["rate_plan"]), "after": _text(after["rate_plan"])}
+        entries.append((Action.PLAN_CHANGE, details))
+    return entries
+
+
+def _text(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return "" if value is None else str(value)
 
 
 def adjustment_message(outcome) -> str:

@@ -37,12 +37,20 @@ class ReconciliationReport(models.Model):
     balance_end = models.DecimalField(**MONEY, null=True, blank=True)
     provider_debit_total = models.DecimalField(**MONEY, default=0)
     balance_difference = models.DecimalField(**MONEY, null=True, blank=True)
+    # Our own figures off the ledger when the day was reconciled (orders.wallet.consistency):
+    # {"balances": [...], "daily_figures": [...]}, each item {reseller, held, ledger}.
+    ledger_drift = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-day"]
 
     def __str__(self) -> str:
         return f"Reconciliation {self.day}"
+
+    @property
+    def off_ledger(self) -> int:
+        """How many balances and daily figures disagreed with the ledger."""
+        return sum(len(self.ledger_drift.get(part, [])) for part in ("balances", "daily_figures"))
 
 
 class ReconciliationMismatch(models.Model):

@@ -81,6 +81,7 @@ class AuditEntry(AppendOnly):
         TWO_FA_SETUP = "2fa_setup", _("Two-factor setup")
         TWO_FA_RESET = "2fa_reset", _("Two-factor reset")
         PLAN_CHANGE = "plan_change", _("Plan changed")
+        LIMITS_CHANGE = "limits_change", _("Limits changed")
         KEY_ALLOWLIST_CHANGE = "key_allowlist_change", _("API key IP allow-list changed")
 
     actor = models.ForeignKey(

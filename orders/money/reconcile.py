@@ -5,6 +5,8 @@ A disagreement is evidence for staff, never applied: the row is flagged (the adm
 needs-attention queue) and a ReconciliationMismatch keeps what we hold beside what the provider
 said. Re-running a day updates that day's report and its mismatches in place. A provider fault
 on a row is retried once in the run, then counted in the report (`errors`): re-run the day.
+The report also says whether our balances and the day's daily-limit figures still agree with
+the ledger (orders.wallet.consistency).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from orders.models import FloatSnapshot, ReconciliationMismatch, ReconciliationR
 from orders.money.figures import money_sum
 from orders.payin.provider import PAYIN_FOLLOWED
 from orders.polling.sweep import run_coroutine
+from orders.wallet.consistency import ledger_drift
 
 log = logging.getLogger(__name__)
 Problem = ReconciliationMismatch.Problem
@@ -101,6 +104,7 @@ def reconcile_day(day: date | None = None, *, concurrency: int | None = None):
     report.errors = dict(run.errors)
     report.mismatch_count = report.mismatches.count()
     _compare_float(report, start, end)
+    report.ledger_drift = ledger_drift(day)
     report.finished_at = timezone.now()
     report.save()
     return report

@@ -11,4 +11,7 @@ def float_snapshot_task() -> str:
 
 def reconcile_task() -> str:
     report = reconcile_day()
-    return f"{report.day}: {report.mismatch_count} mismatches, errors {report.errors}"
+    return (
+        f"{report.day}: {report.mismatch_count} mismatches, errors {report.errors}, "
+        f"{report.off_ledger} figures off the ledger"
+    )

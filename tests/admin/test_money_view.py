@@ -159,3 +159,18 @@ def test_reconciliation_report_lists_its_mismatches(staff_client, db):
     assert flagged.client_reference in detail and "failed" in detail
     page = staff_client.get(reverse(MONEY_URL)).content.decode()
     assert "1 mismatches" in page
+
+
+def test_money_view_warns_when_the_last_report_found_figures_off_the_ledger(staff_client, db):
+    from orders.models import ReconciliationReport
+
+    drift = {"reseller": 1, "held": "500.00", "ledger": "300.00"}
+    report = ReconciliationReport.objects.create(
+        day=timezone.localdate(), started_at=timezone.now(),
+        ledger_drift={"balances": [], "daily_figures": [drift]},
+    )  # fmt: skip
+    assert "off the ledger" in staff_client.get(reverse(MONEY_URL)).content.decode()
+
+    report.ledger_drift = {"balances": [], "daily_figures": []}
+    report.save()
+    assert "off the ledger" not in staff_client.get(reverse(MONEY_URL)).content.decode()

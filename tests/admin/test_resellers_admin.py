@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders.models import AuditEntry, LedgerEntry, Reseller
+from orders.models import AuditEntry, LedgerEntry, RatePlan, Reseller
 from tests.admin.conftest import (
     approve_pending,
     change_url,
@@ -111,6 +111,49 @@ def test_editing_limits_never_writes_the_balance(staff_client, reseller):
     assert reseller.balance == Decimal("10000.00")
     updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "orders_reseller"')]
     assert updates and all('"balance"' not in sql and '"state"' not in sql for sql in updates)
+
+
+def test_staff_changes_to_limits_and_plan_are_audited_with_before_and_after(
+    staff_client, staff, reseller
+):
+    plan = RatePlan.objects.create(name="retail", fee_fixed=Decimal("5"))
+    data = {"min_amount": "100", "max_amount": "", "daily_limit": "", "callback_url": "",
+            "rate_plan": plan.pk}  # fmt: skip
+
+    staff_client.post(change_url("reseller", reseller.pk), data)
+    staff_client.post(change_url("reseller", reseller.pk), data)  # the same again: no entry
+
+    audited = AuditEntry.objects.filter(reseller=reseller, actor=staff).order_by("id")
+    assert [(e.action, e.details) for e in audited] == [
+        ("limits_change", {"min_amount": {"before": "", "after": "100.00"}}),
+        ("plan_change", {"before": "", "after": str(plan)}),
+    ]
+
+
+def test_a_sub_resellers_limit_wider_than_its_parents_is_refused_in_the_admin(
+    staff_client, reseller
+):
+    reseller.daily_limit = Decimal("5000")
+    reseller.save(update_fields=["daily_limit"])
+    child = ResellerFactory(parent=reseller, daily_limit=Decimal("1000"))
+    data = {"min_amount": "", "max_amount": "", "daily_limit": "9000", "callback_url": ""}
+
+    page = staff_client.post(change_url("reseller", child.pk), data)
+
+    assert page.status_code == 200
+    assert "cannot be higher than yours" in page.content.decode()
+    assert Reseller.objects.get(pk=child.pk).daily_limit == Decimal("1000.00")
+
+
+def test_a_sub_resellers_emptied_limit_becomes_its_parents(staff_client, reseller):
+    reseller.max_amount = Decimal("8000")
+    reseller.save(update_fields=["max_amount"])
+    child = ResellerFactory(parent=reseller, max_amount=Decimal("2000"))
+    data = {"min_amount": "", "max_amount": "", "daily_limit": "", "callback_url": ""}
+
+    assert staff_client.post(change_url("reseller", child.pk), data).status_code == 302
+
+    assert Reseller.objects.get(pk=child.pk).max_amount == Decimal("8000.00")
 
 
 def test_balance_and_state_are_not_editable_on_the_page(staff_client, reseller):

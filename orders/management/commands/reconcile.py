@@ -24,5 +24,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.day}: checked {report.orders_checked} orders and {report.payins_checked} "
             f"payins; {report.mismatch_count} mismatches; unchecked {report.errors or 'none'}; "
-            f"float difference {report.balance_difference}"
+            f"float difference {report.balance_difference}; {_drift(report.ledger_drift)}"
         )
+
+
+def _drift(found: dict) -> str:
+    balances, figures = found.get("balances", []), found.get("daily_figures", [])
+    if not balances and not figures:
+        return "balances and daily figures agree with the ledger"
+    return (
+        f"OFF THE LEDGER: {len(balances)} balances, {len(figures)} daily figures (see the report)"
+    )
