@@ -17,9 +17,9 @@ from django.db.models import Exists, OuterRef, Sum
 from orders.localtime import day_start
 from orders.models import CashInDay, CashInOrder, LedgerEntry, Reseller
 from orders.numbers import CENT
+from orders.wallet.daily import ZERO
 
 log = logging.getLogger(__name__)
-ZERO = Decimal("0.00")
 Kind = LedgerEntry.Kind
 
 
