@@ -11,6 +11,7 @@ it were written.
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -42,7 +43,7 @@ WITH wallet AS (
   FROM wallet, placed
 ), day AS (
   INSERT INTO orders_cashinday (reseller_id, day, sent)
-  SELECT %(reseller)s, current_date, %(amount)s FROM placed
+  SELECT %(reseller)s, (now() AT TIME ZONE %(zone)s)::date, %(amount)s FROM placed
   ON CONFLICT (reseller_id, day) DO UPDATE SET sent = orders_cashinday.sent + excluded.sent
 ), history AS (
   INSERT INTO orders_statuschange (from_status, to_status, provider_status, source, reason,
@@ -66,6 +67,7 @@ def floor(request):
             "reseller": reseller_id,
             "reference": body["client_reference"],
             "receiver": body["receiver_number"],
+            "zone": settings.TIME_ZONE,  # the panel's day, not the session's (UTC)
         }
         cursor.execute(SUBMIT, values)
         order_id, balance = cursor.fetchone()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.api.callback_urls import WebhookSettingsError, check_callback_url
 from orders.errors import SubResellerRefused
 from orders.numbers import CENT
-from orders.wallet.tree import LIMITS, check_limits
+from orders.wallet.tree import LIMITS, check_limits, fitted_limits
 
 
 class ReasonForm(forms.Form):
@@ -70,15 +70,27 @@ class ResellerChangeForm(forms.ModelForm):
     """The reseller's change page: a callback URL set by staff obeys the Developer page's rule,
     and a sub-reseller's limits the tree's (no wider than its parent's; empty: the parent's)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.parent_id is not None:
+            for name in LIMITS:
+                if name in self.fields:
+                    self.fields[name].help_text = _("Empty: the parent's limit")
+
     def clean(self):
         cleaned = super().clean()
         parent = self.instance.parent
-        if parent is None or not all(name in self.fields for name in LIMITS):
+        edited = [name for name in LIMITS if name in self.changed_data]
+        if parent is None or not edited:
             return cleaned
+        # The limits not edited as the save leaves them: narrowed to the parent's if wider.
+        limits = {**fitted_limits(parent, self.instance), **{n: cleaned.get(n) for n in edited}}
         try:
-            cleaned.update(check_limits(parent, {name: cleaned.get(name) for name in LIMITS}))
+            chosen = check_limits(parent, limits, staff=True)
         except SubResellerRefused as refused:
             self.add_error(refused.field, refused.message)
+        else:
+            cleaned.update({name: chosen[name] for name in edited})
         return cleaned
 
     def clean_callback_url(self) -> str:

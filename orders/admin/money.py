@@ -40,7 +40,7 @@ class MismatchInline(admin.TabularInline):
 class ReconciliationReportAdmin(ReadOnlyAdmin):
     list_display = ["day", "orders_checked", "payins_checked", "mismatch_count", "errors"]
     list_display += ["balance_start", "balance_end", "provider_debit_total", "balance_difference"]
-    list_display += ["ledger_drift"]
+    list_display += ["ledger_check"]
     inlines = [MismatchInline]
 
     def get_urls(self):

@@ -21,7 +21,7 @@ from orders.models import RatePlan, Reseller
 from orders.staff.approvals import propose_balance_adjustment
 from orders.staff.audit import Action, record
 from orders.wallet.resellers import reseller_create, reseller_set_state
-from orders.wallet.tree import LIMITS
+from orders.wallet.tree import LIMITS, hold_to_parent_limits
 
 EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url", "rate_plan"]
 
@@ -58,6 +58,9 @@ class ResellerAdmin(CheckedQueryStringAdmin):
             for action, details in changes_to_audit(form, changed):
                 record(request.user, action, reseller=obj, target=obj, details=details,
                        request=request)  # fmt: skip
+            narrowed = hold_to_parent_limits(obj, actor=request.user, request=request)
+        if narrowed:
+            self.message_user(request, narrowed_message(narrowed), messages.WARNING)
 
     def get_urls(self):
         adjust = path(
@@ -198,6 +201,11 @@ def _text(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return "" if value is None else str(value)
+
+
+def narrowed_message(narrowed: list[Reseller]) -> str:
+    names = ", ".join(str(child) for child in narrowed)
+    return _("Sub-resellers' limits narrowed to fit: %(names)s (audited).") % {"names": names}
 
 
 def adjustment_message(outcome) -> str:

@@ -38,7 +38,8 @@ class ReconciliationReport(models.Model):
     provider_debit_total = models.DecimalField(**MONEY, default=0)
     balance_difference = models.DecimalField(**MONEY, null=True, blank=True)
     # Our own figures off the ledger when the day was reconciled (orders.wallet.consistency):
-    # {"balances": [...], "daily_figures": [...]}, each item {reseller, held, ledger}.
+    # {"balances": [...], "daily_figures": [...]}, each item {reseller, held, ledger}; balances
+    # as they were at finished_at, daily figures of `day`. {"error": "..."}: the check failed.
     ledger_drift = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -51,6 +52,18 @@ class ReconciliationReport(models.Model):
     def off_ledger(self) -> int:
         """How many balances and daily figures disagreed with the ledger."""
         return sum(len(self.ledger_drift.get(part, [])) for part in ("balances", "daily_figures"))
+
+    @property
+    def ledger_check(self) -> str:
+        """The ledger check's outcome in a line (admin list, reconcile command, task result)."""
+        if error := self.ledger_drift.get("error"):
+            return f"ledger check failed: {error}"
+        if not self.ledger_drift:
+            return "ledger not checked"
+        if not self.off_ledger:
+            return "balances and daily figures agree with the ledger"
+        balances, figures = self.ledger_drift["balances"], self.ledger_drift["daily_figures"]
+        return f"OFF THE LEDGER: {len(balances)} balances, {len(figures)} daily figures"
 
 
 class ReconciliationMismatch(models.Model):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -104,10 +104,20 @@ def reconcile_day(day: date | None = None, *, concurrency: int | None = None):
     report.errors = dict(run.errors)
     report.mismatch_count = report.mismatches.count()
     _compare_float(report, start, end)
-    report.ledger_drift = ledger_drift(day)
+    report.ledger_drift = _checked_ledger(day)
     report.finished_at = timezone.now()
     report.save()
     return report
+
+
+def _checked_ledger(day: date) -> dict:
+    """ledger_drift's findings, or {"error": ...} when the check itself failed: the rest of the
+    day's report is kept either way."""
+    try:
+        return ledger_drift(day)
+    except DatabaseError as error:
+        log.exception("the ledger drift check of %s failed", day)
+        return {"error": f"{type(error).__name__}: {error}"[:500]}
 
 
 def _reference(subject: Subject, row) -> str:

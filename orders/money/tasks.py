@@ -13,5 +13,5 @@ def reconcile_task() -> str:
     report = reconcile_day()
     return (
         f"{report.day}: {report.mismatch_count} mismatches, errors {report.errors}, "
-        f"{report.off_ledger} figures off the ledger"
+        f"{report.ledger_check}"
     )

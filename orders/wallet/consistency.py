@@ -21,6 +21,7 @@ from orders.wallet.daily import ZERO
 
 log = logging.getLogger(__name__)
 Kind = LedgerEntry.Kind
+LOGGED = 20  # differences of each kind written to the log; the report keeps them all
 
 
 def ledger_drift(day: date) -> dict[str, list[dict]]:
@@ -28,13 +29,24 @@ def ledger_drift(day: date) -> dict[str, list[dict]]:
     `day` is not that day's debited, unrefunded orders; each as {reseller, held, ledger}."""
     outermost = not connection.in_atomic_block  # isolation is set only at a transaction's start
     with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if connection.vendor == "postgresql":
+            _read_one_snapshot(outermost)
         found = {"balances": _balances_off_ledger(), "daily_figures": _figures_off_ledger(day)}
     if found["balances"] or found["daily_figures"]:
-        log.error("ledger drift on %s: %s", day, found)
+        shown = {part: rows[:LOGGED] for part, rows in found.items()}
+        log.error("ledger drift on %s (at most %s of each shown): %s", day, LOGGED, shown)
     return found
+
+
+def _read_one_snapshot(outermost: bool) -> None:
+    with connection.cursor() as cursor:
+        if outermost:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return
+        cursor.execute("SHOW transaction_isolation")
+        if cursor.fetchone()[0] == "read committed":
+            log.warning("ledger drift checked inside a READ COMMITTED transaction: money moving "
+                        "during the check may be reported as drift")  # fmt: skip
 
 
 def _balances_off_ledger() -> list[dict]:

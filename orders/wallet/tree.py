@@ -34,8 +34,9 @@ def can_have_children(reseller: Reseller) -> bool:
     return depth(reseller) < settings.RESELLER_MAX_DEPTH
 
 
-def check_limits(parent: Reseller, limits: dict) -> dict:
-    """The child's limits, each no wider than the parent's (an empty one: the parent's)."""
+def check_limits(parent: Reseller, limits: dict, *, staff: bool = False) -> dict:
+    """The child's limits, each no wider than the parent's (an empty one: the parent's).
+    `staff`: the errors speak of "the parent's" limits instead of "yours"."""
     own = {
         "min_amount": parent.cashin_min,
         "max_amount": parent.cashin_max,
@@ -43,20 +44,72 @@ def check_limits(parent: Reseller, limits: dict) -> dict:
     }
     chosen = {name: limits.get(name) if limits.get(name) is not None else own[name]
               for name in LIMITS}  # fmt: skip
+    if staff:
+        too_low = _("The minimum cannot be lower than the parent's (%(v)s).")
+        too_high = _("This limit cannot be higher than the parent's (%(v)s).")
+    else:
+        too_low = _("The minimum cannot be lower than yours (%(v)s).")
+        too_high = _("This limit cannot be higher than yours (%(v)s).")
     if chosen["min_amount"] < own["min_amount"]:
-        raise SubResellerRefused(
-            _("The minimum cannot be lower than yours (%(v)s).") % {"v": taka(own["min_amount"])},
-            "min_amount",
-        )
+        raise SubResellerRefused(too_low % {"v": taka(own["min_amount"])}, "min_amount")
     for name in ("max_amount", "daily_limit"):
         if chosen[name] > own[name]:
-            raise SubResellerRefused(
-                _("This limit cannot be higher than yours (%(v)s).") % {"v": taka(own[name])},
-                name,
-            )
+            raise SubResellerRefused(too_high % {"v": taka(own[name])}, name)
     if chosen["min_amount"] > chosen["max_amount"]:
         raise SubResellerRefused(_("The minimum cannot be above the maximum."), "min_amount")
     return chosen
+
+
+def hold_to_parent_limits(reseller: Reseller, *, actor, request=None) -> list[Reseller]:
+    """Keep the tree's rule after `reseller` was edited: it (under a parent) and every
+    descendant whose limits no longer fit inside its parent's are narrowed to fit, each change
+    audited. Call in the transaction of the edit; returns the resellers narrowed."""
+    if reseller.parent_id is None:
+        return _hold(reseller, _locked(parent=reseller), actor, request)
+    parent = Reseller.objects.select_related("user").get(pk=reseller.parent_id)
+    return _hold(parent, _locked(pk=reseller.pk), actor, request)
+
+
+def fitted_limits(parent: Reseller, child: Reseller) -> dict[str, Decimal]:
+    """The child's limits narrowed to fit inside the parent's (those inside stay as they are)."""
+    low, high = parent.cashin_min, parent.cashin_max
+    new_min, new_max = max(child.cashin_min, low), min(child.cashin_max, high)
+    if new_min > new_max:  # the two ranges do not meet: the parent's nearer edge
+        new_min = new_max = low if child.cashin_max < low else high
+    daily = min(child.cashin_daily_limit, parent.cashin_daily_limit)
+    return {"min_amount": new_min, "max_amount": new_max, "daily_limit": daily}
+
+
+def _locked(**where):
+    rows = Reseller.objects.select_for_update(of=("self",)).select_related("user")
+    return rows.filter(**where).order_by("pk")
+
+
+def _hold(parent: Reseller, resellers, actor, request) -> list[Reseller]:
+    narrowed = []
+    for child in resellers:
+        if _narrow(parent, child, actor, request):
+            narrowed.append(child)
+        narrowed += _hold(child, _locked(parent=child), actor, request)
+    return narrowed
+
+
+def _narrow(parent: Reseller, child: Reseller, actor, request) -> bool:
+    before = {"min_amount": child.cashin_min, "max_amount": child.cashin_max,
+              "daily_limit": child.cashin_daily_limit}  # fmt: skip
+    moved = {name: value for name, value in fitted_limits(parent, child).items()
+             if value != before[name]}  # fmt: skip
+    if not moved:
+        return False
+    Reseller.objects.filter(pk=child.pk).update(**moved)
+    for name, value in moved.items():
+        setattr(child, name, value)
+    details = {name: {"before": f"{before[name]:.2f}", "after": f"{value:.2f}"}
+               for name, value in moved.items()}  # fmt: skip
+    reason = _("Held to the limits of %(parent)s") % {"parent": parent}
+    record(actor, Action.LIMITS_CHANGE, reseller=child, target=child, reason=reason,
+           details=details, request=request)  # fmt: skip
+    return True
 
 
 def check_plan(parent: Reseller, plan: RatePlan | None) -> None:

@@ -141,7 +141,7 @@ def test_a_sub_resellers_limit_wider_than_its_parents_is_refused_in_the_admin(
     page = staff_client.post(change_url("reseller", child.pk), data)
 
     assert page.status_code == 200
-    assert "cannot be higher than yours" in page.content.decode()
+    assert "cannot be higher than the parent&#x27;s (৳5,000.00)" in page.content.decode()
     assert Reseller.objects.get(pk=child.pk).daily_limit == Decimal("1000.00")
 
 
@@ -154,6 +154,45 @@ def test_a_sub_resellers_emptied_limit_becomes_its_parents(staff_client, reselle
     assert staff_client.post(change_url("reseller", child.pk), data).status_code == 302
 
     assert Reseller.objects.get(pk=child.pk).max_amount == Decimal("8000.00")
+
+
+def test_emptying_a_limit_that_equals_the_parents_writes_no_audit_entry(staff_client, reseller):
+    reseller.max_amount = Decimal("8000")
+    reseller.save(update_fields=["max_amount"])
+    child = ResellerFactory(parent=reseller, max_amount=Decimal("8000"))
+    data = {"min_amount": "", "max_amount": "", "daily_limit": "", "callback_url": ""}
+
+    assert staff_client.post(change_url("reseller", child.pk), data).status_code == 302
+
+    assert Reseller.objects.get(pk=child.pk).max_amount == Decimal("8000.00")
+    assert not AuditEntry.objects.filter(reseller=child).exists()
+
+
+def test_a_child_left_wider_than_its_parent_saves_other_fields_and_is_narrowed(
+    staff_client, staff, reseller
+):
+    reseller.daily_limit = Decimal("1000")
+    reseller.save(update_fields=["daily_limit"])
+    child = ResellerFactory(parent=reseller, daily_limit=Decimal("5000"))  # from before the rule
+    data = {"min_amount": "", "max_amount": "", "daily_limit": "5000.00",
+            "callback_url": "https://shop.example.com/hook"}  # fmt: skip
+
+    response = staff_client.post(change_url("reseller", child.pk), data)
+
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert child.callback_url == "https://shop.example.com/hook"
+    assert child.daily_limit == Decimal("1000.00")
+    narrowing = AuditEntry.objects.get(reseller=child, action="limits_change")
+    assert narrowing.details == {"daily_limit": {"before": "5000.00", "after": "1000.00"}}
+
+
+def test_a_sub_resellers_page_says_an_empty_limit_is_the_parents(staff_client, reseller):
+    child = ResellerFactory(parent=reseller)
+
+    page = staff_client.get(change_url("reseller", child.pk)).content.decode()
+
+    assert "Empty: the parent's limit" in page
 
 
 def test_balance_and_state_are_not_editable_on_the_page(staff_client, reseller):
@@ -220,3 +259,17 @@ def test_create_reseller_shows_password_and_username_errors(staff_client, resell
     assert "This password is too short" in weak.content.decode()
     assert "already exists" in taken.content.decode()
     assert not Reseller.objects.filter(user__username="new-shop").exists()
+
+
+def test_lowering_a_parents_limit_in_the_admin_narrows_its_sub_resellers(
+    staff_client, staff, reseller
+):
+    child = ResellerFactory(parent=reseller, max_amount=Decimal("8000"))
+    data = {"min_amount": "", "max_amount": "3000", "daily_limit": "", "callback_url": ""}
+
+    response = staff_client.post(change_url("reseller", reseller.pk), data, follow=True)
+
+    assert Reseller.objects.get(pk=child.pk).max_amount == Decimal("3000.00")
+    assert any(str(child) in m and "narrowed" in m for m in messages_of(response))
+    entry = AuditEntry.objects.get(reseller=child, actor=staff)
+    assert entry.details == {"max_amount": {"before": "8000.00", "after": "3000.00"}}

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -73,6 +74,29 @@ def test_reconcile_stores_the_drift_in_the_days_report_and_says_so(busy_day, san
     assert "OFF THE LEDGER: 0 balances, 1 daily figures" in out.getvalue()
     report = ReconciliationReport.objects.get(day=day)
     assert report.ledger_drift["daily_figures"][0]["ledger"] == "300.00"
+
+
+def test_a_failed_ledger_check_keeps_the_rest_of_the_days_report(busy_day, sandbox, caplog):
+    day = timezone.localdate()
+    table = connection.ops.quote_name(CashInDay._meta.db_table)
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute(f"ALTER TABLE {table} RENAME TO cashin_day_gone")  # noqa: S608
+    out = StringIO()
+
+    call_command("reconcile", "--date", day.isoformat(), stdout=out)
+
+    assert "ledger check failed: ProgrammingError" in out.getvalue()
+    report = ReconciliationReport.objects.get(day=day)
+    assert report.finished_at is not None and report.orders_checked == 1
+    assert "the ledger drift check" in caplog.text
+
+
+@needs_postgres
+def test_a_check_inside_a_read_committed_transaction_warns_it_has_no_snapshot(busy_day, caplog):
+    with transaction.atomic():
+        assert ledger_drift(timezone.localdate()) == NOTHING
+
+    assert "inside a READ COMMITTED transaction" in caplog.text
 
 
 @needs_postgres
