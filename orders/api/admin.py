@@ -136,13 +136,15 @@ class WebhookAttemptInline(admin.TabularInline):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(CheckedQueryStringAdmin):
-    list_display = ("order", "reseller", "event", "state", "attempt_count", "created_at")
+    list_display = ("subject", "reseller", "event", "state", "attempt_count", "created_at")
     list_filter = ("state", "event")
-    search_fields = ("order__client_reference", "reseller__user__username", "url")
-    list_select_related = ("order", "reseller__user")
+    search_fields = ("order__client_reference", "payin__external_id", "reseller__user__username")
+    search_fields += ("url",)
+    list_select_related = ("order", "payin", "reseller__user")
     readonly_fields = (
         "reseller",
         "order",
+        "payin",
         "event",
         "url",
         "payload",
@@ -166,6 +168,6 @@ class WebhookDeliveryAdmin(CheckedQueryStringAdmin):
                 webhook_send_again(delivery_id=delivery.pk)
                 sent += 1
             except OrderError as error:
-                messages.error(request, f"{delivery.order}: {error.message}")
+                messages.error(request, f"{delivery.subject}: {error.message}")
         if sent:
             messages.success(request, _("%(n)s delivery(ies) queued again.") % {"n": sent})

@@ -15,3 +15,7 @@ class CallbackUrlForm(forms.Form):
         required=False,
         help_text=_("We POST each final order status here. Leave empty to stop webhooks."),
     )
+    payin_events = forms.BooleanField(
+        label=_("Also when an Add funds payment (PayIn) becomes final"),
+        required=False,
+    )

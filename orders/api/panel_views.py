@@ -55,12 +55,14 @@ def api_key_revoke_view(request, key_id: int):
 @login_required
 def webhooks(request):
     reseller = _reseller(request)
-    form = CallbackUrlForm(request.POST or None, initial={"callback_url": reseller.callback_url})
+    initial = {"callback_url": reseller.callback_url, "payin_events": reseller.webhook_payins}
+    form = CallbackUrlForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             webhook_set_callback_url(
                 reseller=reseller,
                 url=form.cleaned_data["callback_url"],
+                payins=form.cleaned_data["payin_events"],
                 actor=request.user,
                 request=request,
             )
@@ -71,7 +73,7 @@ def webhooks(request):
             return redirect("api-webhooks")
     deliveries = (
         WebhookDelivery.objects.filter(reseller=reseller)
-        .select_related("order")
+        .select_related("order", "payin")
         .prefetch_related("attempts")[:DELIVERIES_SHOWN]
     )
     context = {"form": form, "reseller": reseller, "deliveries": deliveries}

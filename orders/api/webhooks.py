@@ -9,7 +9,8 @@ timeouts are retried with backoff until WEBHOOK_RETRY_HOURS after the delivery w
 then given up.
 
 Signature: header X-Panel-Signature = hex HMAC-SHA256(secret, timestamp + "." + raw body), with
-the UNIX timestamp in X-Panel-Timestamp. The body is {"id", "event", "order": {...}}.
+the UNIX timestamp in X-Panel-Timestamp. The body is {"id", "event", "order": {...}} for a Cash
+In, {"id", "event", "payin": {...}} for a PayIn (only to resellers who turned PayIns on).
 """
 
 import hashlib
@@ -35,8 +36,15 @@ from orders.api.callback_urls import (
     WebhookSettingsError,
     check_callback_url,
 )
-from orders.api.serialize import order_json
-from orders.models import CashInOrder, OutboxEvent, Reseller, WebhookAttempt, WebhookDelivery
+from orders.api.serialize import order_json, payin_json
+from orders.models import (
+    CashInOrder,
+    OutboxEvent,
+    PayIn,
+    Reseller,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from orders.polling.worker_stop import cluster_stopping
 from orders.staff.audit import Action, record
 
@@ -48,6 +56,8 @@ CLAIM = timedelta(minutes=5)  # longer than any one attempt; a killed worker's r
 BATCH = 100
 ERROR_TEXT_LIMIT = 500
 USER_AGENT = "cashin-panel-webhooks/1"
+CLAIMED_FIELDS = ("id", "reseller_id", "order_id", "payin_id", "event", "url", "payload",
+                  "next_attempt_at")  # fmt: skip
 
 
 def _setting(name: str, default):
@@ -58,55 +68,70 @@ def _setting(name: str, default):
 
 
 def dispatch_events(*, limit: int = BATCH) -> int:
-    """Turn unhandled Cash In outbox events into deliveries; how many events were handled.
+    """Turn unhandled outbox events into deliveries; how many events were handled.
 
-    PayIn events are marked handled without a delivery: PayIn webhooks are not offered yet.
+    A reseller with a callback URL gets its orders' events, and its PayIns' events only if it
+    asked for them (`webhook_payins`); other events are marked handled without a delivery.
     """
     with transaction.atomic():
         events = list(
             OutboxEvent.objects.filter(handled_at=None)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("order")
+            .select_related("order", "payin")
             .order_by("id")[:limit]
         )
-        urls = dict(
-            Reseller.objects.filter(
-                pk__in={e.order.reseller_id for e in events if e.order_id}
-            ).values_list("id", "callback_url")
-        )
-        for event in events:
-            if event.order_id and urls.get(event.order.reseller_id):
+        subjects = [event.order or event.payin for event in events]
+        wanted = _webhook_settings({s.reseller_id for s in subjects if s is not None})
+        for event, subject in zip(events, subjects, strict=True):
+            if url := _callback_for(subject, wanted):
                 try:
                     with transaction.atomic():  # one bad event must not hold back the others
-                        _queue(event.order, event.event, urls[event.order.reseller_id])
+                        _queue(subject, event.event, url)
                 except Exception:
                     log.exception("outbox event %s (%s): no delivery made", event.pk, event.event)
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(handled_at=timezone.now())
     return len(events)
 
 
-def _queue(order: CashInOrder, event: str, url: str) -> WebhookDelivery:
+def _webhook_settings(reseller_ids: set[int]) -> dict[int, tuple[str, bool]]:
+    rows = Reseller.objects.filter(pk__in=reseller_ids)
+    return {pk: (url, payins) for pk, url, payins in
+            rows.values_list("id", "callback_url", "webhook_payins")}  # fmt: skip
+
+
+def _callback_for(subject, wanted: dict[int, tuple[str, bool]]) -> str:
+    if subject is None:
+        return ""
+    url, payins = wanted.get(subject.reseller_id, ("", False))
+    return url if payins or not isinstance(subject, PayIn) else ""
+
+
+def _queue(subject: CashInOrder | PayIn, event: str, url: str) -> WebhookDelivery:
+    is_payin = isinstance(subject, PayIn)
     return WebhookDelivery.objects.create(
-        reseller_id=order.reseller_id,
-        order=order,
+        reseller_id=subject.reseller_id,
+        order=None if is_payin else subject,
+        payin=subject if is_payin else None,
         event=event,
         url=url,
-        payload=order_json(order),
+        payload=payin_json(subject) if is_payin else order_json(subject),
         next_attempt_at=timezone.now(),
     )
 
 
 def webhook_send_again(*, delivery_id: int, reseller: Reseller | None = None) -> WebhookDelivery:
-    """Queue the order's notification again, as a new delivery to the current callback URL."""
-    deliveries = WebhookDelivery.objects.select_related("order", "reseller")
+    """Queue the notification again, as a new delivery of the order or PayIn as it is now, to
+    the current callback URL."""
+    deliveries = WebhookDelivery.objects.select_related("order", "payin", "reseller")
     if reseller is not None:
         deliveries = deliveries.filter(reseller=reseller)
     old = deliveries.get(pk=delivery_id)
     url = Reseller.objects.get(pk=old.reseller_id).callback_url
     if not url:
         raise WebhookSettingsError(_("Set a callback URL first."))
-    event = old.order.lifecycle[old.order.status].event or old.event
-    return _queue(old.order, event, url)
+    subject = old.subject
+    event = subject.lifecycle[subject.status].event or old.event
+    return _queue(subject, event, url)
 
 
 # --- Settings --------------------------------------------------------------------------------
@@ -116,14 +141,20 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_hex(24)
 
 
-def webhook_set_callback_url(*, reseller: Reseller, url: str, actor=None, request=None) -> Reseller:
-    """Set (or clear, with "") the callback URL; a signing secret is made on first use."""
+def webhook_set_callback_url(
+    *, reseller: Reseller, url: str, payins: bool | None = None, actor=None, request=None
+) -> Reseller:
+    """Set (or clear, with "") the callback URL, and whether PayIns are sent too (None: as
+    before); a signing secret is made on first use."""
     url = (url or "").strip()
     if url:
         check_callback_url(url)
     old_url = reseller.callback_url
     reseller.callback_url = url
     fields = ["callback_url"]
+    if payins is not None:
+        reseller.webhook_payins = payins
+        fields.append("webhook_payins")
     if url and not reseller.webhook_secret:
         reseller.webhook_secret = new_secret()
         fields.append("webhook_secret")
@@ -151,7 +182,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def request_body(delivery: WebhookDelivery) -> bytes:
-    envelope = {"id": delivery.pk, "event": delivery.event, "order": delivery.payload}
+    envelope = {"id": delivery.pk, "event": delivery.event, delivery.envelope_key: delivery.payload}
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -204,7 +235,7 @@ def _claim_due(limit: int) -> list[WebhookDelivery]:
     due = list(
         WebhookDelivery.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
-        .only("id", "reseller_id", "event", "url", "payload", "next_attempt_at")[:limit]
+        .only(*CLAIMED_FIELDS)[:limit]
     )
     claimed = []
     for delivery in due:

@@ -39,7 +39,18 @@ class WebhookDelivery(models.Model):
 
     reseller = models.ForeignKey("orders.Reseller", on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(
-        "orders.CashInOrder", on_delete=models.CASCADE, related_name="webhook_deliveries"
+        "orders.CashInOrder",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
+    )
+    payin = models.ForeignKey(
+        "orders.PayIn",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
     )
     event = models.CharField(max_length=32)
     url = models.URLField(max_length=500)
@@ -58,9 +69,26 @@ class WebhookDelivery(models.Model):
                 fields=["next_attempt_at"], condition=Q(state="pending"), name="webhook_due"
             )
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(order__isnull=False, payin__isnull=True)
+                | Q(order__isnull=True, payin__isnull=False),
+                name="webhook_delivery_order_or_payin",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.url} ({self.state})"
+
+    @property
+    def subject(self):
+        """The Cash In order or the PayIn this delivery tells about."""
+        return self.order if self.order_id else self.payin
+
+    @property
+    def envelope_key(self) -> str:
+        """The body's key for the subject: {"id", "event", "order" | "payin": {...}}."""
+        return "order" if self.order_id else "payin"
 
 
 class WebhookAttempt(models.Model):

@@ -44,6 +44,10 @@ class Reseller(models.Model):
     )
     callback_url = models.URLField(max_length=500, blank=True)
     webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # Opt-in, so a receiver written for order events never meets a body without "order".
+    webhook_payins = models.BooleanField(
+        default=False, help_text=_("Also send a webhook when a PayIn becomes final")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from orders.models import ApiKey, WebhookDelivery
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
 from tests.twofactor import log_in_verified
 from tests.webhooks.test_delivery import finish_order
+from tests.webhooks.test_payins import finish_payin
 
 
 @pytest.fixture
@@ -169,3 +170,32 @@ def test_create_reseller_command_prints_a_working_key(db):
     plaintext = out.getvalue().split("API key (shown once): ")[1].strip()
     response = Client().get("/api/v1/balance", HTTP_AUTHORIZATION=f"Bearer {plaintext}")
     assert response.json() == {"balance": "1000.00", "currency": "BDT"}
+
+
+def test_webhook_page_turns_payins_on_and_lists_payin_deliveries(browser, reseller, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+    url = "http://127.0.0.1:9/hook"
+
+    browser.post("/developer/webhooks/", {"callback_url": url, "payin_events": "on"})
+    reseller.refresh_from_db()
+    assert reseller.webhook_payins is True
+    payin = finish_payin(reseller)
+
+    page = browser.get("/developer/webhooks/").content.decode()
+    assert payin.external_id in page and "payin.success" in page
+    assert 'name="payin_events" id="id_payin_events" value="on" checked' in page
+
+    browser.post("/developer/webhooks/", {"callback_url": url})
+    reseller.refresh_from_db()
+    assert reseller.webhook_payins is False
+
+
+def test_staff_find_a_payin_delivery_by_its_external_id(staff, reseller, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+    webhook_set_callback_url(reseller=reseller, url="http://127.0.0.1:9/hook", payins=True)
+    payin = finish_payin(reseller)
+
+    listed = staff.get("/admin/orders/webhookdelivery/", {"q": payin.external_id})
+
+    assert [d.payin_id for d in listed.context["cl"].result_list] == [payin.pk]
+    assert "payin.success" in listed.content.decode()
