@@ -4,6 +4,7 @@ Registered on ProviderBreaker, whose change list is this page; it reads only our
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from orders.models import ProviderBreaker
 from orders.submission.health import provider_health
@@ -29,7 +30,7 @@ class ProviderHealthAdmin(admin.ModelAdmin):
         ]
         context = {
             **self.admin_site.each_context(request),
-            "title": "Provider health",
+            "title": _("Provider health"),
             "providers": providers,
             "opts": self.model._meta,
         }

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from orders.admin.common import taka
 from orders.models import FloatSnapshot, ReconciliationMismatch, ReconciliationReport
@@ -56,7 +57,7 @@ class ReconciliationReportAdmin(ReadOnlyAdmin):
         wallets = wallets_total()
         context = {
             **self.admin_site.each_context(request),
-            "title": "Money",
+            "title": _("Money"),
             "period": period,
             "periods": list(PERIODS),
             "figures": figures,

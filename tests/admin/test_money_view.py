@@ -174,3 +174,17 @@ def test_money_view_warns_when_the_last_report_found_figures_off_the_ledger(staf
     report.ledger_drift = {"balances": [], "daily_figures": []}
     report.save()
     assert "off the ledger" not in staff_client.get(reverse(MONEY_URL)).content.decode()
+
+
+def test_money_view_says_when_the_last_ledger_check_failed_in_the_staffs_language(staff_client, db):
+    from orders.models import ReconciliationReport
+
+    ReconciliationReport.objects.create(
+        day=timezone.localdate(), started_at=timezone.now(),
+        ledger_drift={"error": "QueryCanceled: canceling statement due to statement timeout"},
+    )  # fmt: skip
+    assert 'id="ledger-check-failed"' in staff_client.get(reverse(MONEY_URL)).content.decode()
+
+    staff_client.cookies["django_language"] = "bn"
+    page = staff_client.get(reverse(MONEY_URL)).content.decode()
+    assert "লেজার যাচাই ব্যর্থ হয়েছে" in page and "সফলতার হার" in page

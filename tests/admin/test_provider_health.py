@@ -24,3 +24,12 @@ def test_staff_see_each_providers_health_linked_from_the_admin_index(
     assert 'data-provider="nictbd"' in page and 'data-provider="trustedpay"' in page
     assert "<td data-queued>1</td>" in page
     assert "Latency p50 / p95" in page and "closed" in page
+
+
+def test_the_health_page_speaks_bangla_to_staff_who_chose_it(staff_client, db):
+    staff_client.cookies["django_language"] = "bn"
+
+    page = staff_client.get(reverse("admin:orders_providerbreaker_changelist")).content.decode()
+
+    assert "প্রোভাইডারের অবস্থা" in page and "ব্রেকারের ইতিহাস" in page
+    assert "Breaker history" not in page
