@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.api.callback_urls import WebhookSettingsError, check_callback_url
 from orders.errors import SubResellerRefused
 from orders.numbers import CENT
-from orders.wallet.tree import LIMITS, check_limits, fitted_limits
+from orders.wallet.tree import LIMITS, check_limits, check_range, fitted_limits
 
 
 class ReasonForm(forms.Form):
@@ -81,11 +81,14 @@ class ResellerChangeForm(forms.ModelForm):
         cleaned = super().clean()
         parent = self.instance.parent
         edited = [name for name in LIMITS if name in self.changed_data]
-        if parent is None or not edited:
+        if not edited:
             return cleaned
-        # The limits not edited as the save leaves them: narrowed to the parent's if wider.
-        limits = {**fitted_limits(parent, self.instance), **{n: cleaned.get(n) for n in edited}}
         try:
+            if parent is None:
+                check_range({name: cleaned.get(name) for name in LIMITS})
+                return cleaned
+            # The limits not edited as the save leaves them: narrowed to the parent's if wider.
+            limits = {**fitted_limits(parent, self.instance), **{n: cleaned.get(n) for n in edited}}
             chosen = check_limits(parent, limits, staff=True)
         except SubResellerRefused as refused:
             self.add_error(refused.field, refused.message)

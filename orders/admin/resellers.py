@@ -21,7 +21,7 @@ from orders.models import RatePlan, Reseller
 from orders.staff.approvals import propose_balance_adjustment
 from orders.staff.audit import Action, record
 from orders.wallet.resellers import reseller_create, reseller_set_state
-from orders.wallet.tree import LIMITS, hold_to_parent_limits
+from orders.wallet.tree import LIMITS, can_send_nothing, hold_to_parent_limits
 
 EDITABLE_FIELDS = ["min_amount", "max_amount", "daily_limit", "callback_url", "rate_plan"]
 
@@ -58,9 +58,13 @@ class ResellerAdmin(CheckedQueryStringAdmin):
             for action, details in changes_to_audit(form, changed):
                 record(request.user, action, reseller=obj, target=obj, details=details,
                        request=request)  # fmt: skip
-            narrowed = hold_to_parent_limits(obj, actor=request.user, request=request)
+            narrowed = []
+            if obj.parent_id or any(name in LIMITS for name in changed):
+                narrowed = hold_to_parent_limits(obj, actor=request.user, request=request)
         if narrowed:
             self.message_user(request, narrowed_message(narrowed), messages.WARNING)
+        if stuck := [child for child in narrowed if can_send_nothing(child)]:
+            self.message_user(request, stuck_message(stuck), messages.ERROR)
 
     def get_urls(self):
         adjust = path(
@@ -205,7 +209,14 @@ def _text(value) -> str:
 
 def narrowed_message(narrowed: list[Reseller]) -> str:
     names = ", ".join(str(child) for child in narrowed)
-    return _("Sub-resellers' limits narrowed to fit: %(names)s (audited).") % {"names": names}
+    return _("Limits narrowed to fit inside the parent's: %(names)s (audited).") % {"names": names}
+
+
+def stuck_message(stuck: list[Reseller]) -> str:
+    names = ", ".join(str(child) for child in stuck)
+    return _(
+        "%(names)s can send nothing now: the daily limit is below the minimum. Set their limits."
+    ) % {"names": names}
 
 
 def adjustment_message(outcome) -> str:

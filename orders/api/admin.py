@@ -136,7 +136,8 @@ class WebhookAttemptInline(admin.TabularInline):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(CheckedQueryStringAdmin):
-    list_display = ("subject", "reseller", "event", "state", "attempt_count", "created_at")
+    list_display = ("order_or_payin", "reseller", "event", "state", "attempt_count")
+    list_display += ("created_at",)
     list_filter = ("state", "event")
     search_fields = ("order__client_reference", "payin__external_id", "reseller__user__username")
     search_fields += ("url",)
@@ -159,6 +160,10 @@ class WebhookDeliveryAdmin(CheckedQueryStringAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=gettext_lazy("Order or PayIn"))
+    def order_or_payin(self, delivery: WebhookDelivery) -> str:
+        return str(delivery.subject)
 
     @admin.action(description=gettext_lazy("Send again (to the current callback URL)"))
     def send_again(self, request, queryset):

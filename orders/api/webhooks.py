@@ -126,9 +126,13 @@ def webhook_send_again(*, delivery_id: int, reseller: Reseller | None = None) ->
     if reseller is not None:
         deliveries = deliveries.filter(reseller=reseller)
     old = deliveries.get(pk=delivery_id)
-    url = Reseller.objects.get(pk=old.reseller_id).callback_url
+    url, payins = Reseller.objects.values_list("callback_url", "webhook_payins").get(
+        pk=old.reseller_id
+    )
     if not url:
         raise WebhookSettingsError(_("Set a callback URL first."))
+    if old.payin_id and not payins:
+        raise WebhookSettingsError(_("Turn PayIn webhooks on first."))
     subject = old.subject
     event = subject.lifecycle[subject.status].event or old.event
     return _queue(subject, event, url)
@@ -152,6 +156,7 @@ def webhook_set_callback_url(
     old_url = reseller.callback_url
     reseller.callback_url = url
     fields = ["callback_url"]
+    turned_off = payins is False and reseller.webhook_payins
     if payins is not None:
         reseller.webhook_payins = payins
         fields.append("webhook_payins")
@@ -160,6 +165,10 @@ def webhook_set_callback_url(
         fields.append("webhook_secret")
     with transaction.atomic():
         reseller.save(update_fields=fields)
+        if turned_off:  # a receiver that cannot take PayIn bodies stops getting retries of them
+            WebhookDelivery.objects.filter(
+                reseller=reseller, payin__isnull=False, state=State.PENDING
+            ).update(state=State.GAVE_UP, next_attempt_at=None)
         if url != old_url:
             record(actor, Action.CALLBACK_URL_CHANGED, reseller=reseller, target=reseller,
                    details={"old": old_url, "new": url}, request=request)  # fmt: skip

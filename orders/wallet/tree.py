@@ -19,6 +19,11 @@ from orders.wallet.fees import plan_at_or_above
 from orders.wallet.resellers import reseller_set_state
 
 LIMITS = ("min_amount", "max_amount", "daily_limit")
+DEFAULTS = {
+    "min_amount": lambda: settings.CASHIN_MIN_AMOUNT,
+    "max_amount": lambda: settings.CASHIN_MAX_AMOUNT,
+    "daily_limit": lambda: settings.CASHIN_DAILY_LIMIT,
+}
 
 
 def depth(reseller: Reseller) -> int:
@@ -55,9 +60,22 @@ def check_limits(parent: Reseller, limits: dict, *, staff: bool = False) -> dict
     for name in ("max_amount", "daily_limit"):
         if chosen[name] > own[name]:
             raise SubResellerRefused(too_high % {"v": taka(own[name])}, name)
-    if chosen["min_amount"] > chosen["max_amount"]:
-        raise SubResellerRefused(_("The minimum cannot be above the maximum."), "min_amount")
+    check_range(chosen)
     return chosen
+
+
+def check_range(limits: dict) -> None:
+    """A usable set of limits (each given, or the panel's default): some amount can be sent."""
+    value = {name: limits.get(name) if limits.get(name) is not None else DEFAULTS[name]()
+             for name in LIMITS}  # fmt: skip
+    if value["min_amount"] > value["max_amount"]:
+        raise SubResellerRefused(_("The minimum cannot be above the maximum."), "min_amount")
+    if value["daily_limit"] < value["min_amount"]:
+        raise SubResellerRefused(_("The daily limit cannot be below the minimum."), "daily_limit")
+
+
+def can_send_nothing(reseller: Reseller) -> bool:
+    return reseller.cashin_daily_limit < reseller.cashin_min
 
 
 def hold_to_parent_limits(reseller: Reseller, *, actor, request=None) -> list[Reseller]:

@@ -273,3 +273,23 @@ def test_lowering_a_parents_limit_in_the_admin_narrows_its_sub_resellers(
     assert any(str(child) in m and "narrowed" in m for m in messages_of(response))
     entry = AuditEntry.objects.get(reseller=child, actor=staff)
     assert entry.details == {"max_amount": {"before": "8000.00", "after": "3000.00"}}
+
+
+def test_a_top_level_reseller_cannot_get_a_minimum_above_its_maximum(staff_client, reseller):
+    data = {"min_amount": "40000", "max_amount": "", "daily_limit": "", "callback_url": ""}
+
+    page = staff_client.post(change_url("reseller", reseller.pk), data)
+
+    assert page.status_code == 200
+    assert "The minimum cannot be above the maximum." in page.content.decode()
+    assert Reseller.objects.get(pk=reseller.pk).min_amount is None
+
+
+def test_narrowing_that_leaves_a_child_unable_to_send_says_so(staff_client, reseller):
+    child = ResellerFactory(parent=reseller, min_amount=Decimal("50"), daily_limit=Decimal("600"))
+    data = {"min_amount": "1000", "max_amount": "", "daily_limit": "", "callback_url": ""}
+
+    response = staff_client.post(change_url("reseller", reseller.pk), data, follow=True)
+
+    assert Reseller.objects.get(pk=child.pk).min_amount == Decimal("1000.00")
+    assert any(str(child) in m and "can send nothing" in m for m in messages_of(response))

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from orders.cashin.submit import cashin_submit
-from orders.errors import LimitExceeded
+from orders.errors import LimitExceeded, SubResellerRefused
 from orders.models import AuditEntry, Reseller
 from orders.wallet.tree import hold_to_parent_limits
 from tests.factories import ResellerFactory
@@ -73,3 +73,10 @@ def test_a_legacy_child_with_empty_limits_gets_the_parents_narrower_ones(db):
     narrow(parent, daily_limit=Decimal("9000"))
 
     assert limits(legacy)[1:] == (Decimal("4000.00"), Decimal("9000.00"))
+
+
+def test_a_child_whose_daily_limit_is_below_its_minimum_is_refused(parent):
+    with pytest.raises(SubResellerRefused) as refused:
+        make_child(parent, limits={"daily_limit": Decimal("40")})
+
+    assert refused.value.field == "daily_limit"

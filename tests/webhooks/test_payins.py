@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from gateways.base import PayInResult, Status
+from orders.api.callback_urls import WebhookSettingsError
 from orders.api.webhooks import (
     deliver_due,
     dispatch_events,
@@ -78,3 +79,18 @@ def test_a_payin_delivery_is_sent_again_as_the_payin_is_now(reseller, receiver):
     again.refresh_from_db()
     assert (again.payin_id, again.order_id, again.state) == (payin.pk, None, "delivered")
     assert receiver.requests[-1]["json"]["payin"]["external_id"] == payin.external_id
+
+
+def test_turning_payins_off_stops_their_retries_and_refuses_sending_them_again(reseller, receiver):
+    finish_payin(reseller)
+    finish_order(reseller)
+    receiver.plan = [500, 500]
+    deliver_due()
+
+    webhook_set_callback_url(reseller=reseller, url=receiver.url, payins=False)
+
+    payin_delivery = WebhookDelivery.objects.get(payin__isnull=False)
+    order_delivery = WebhookDelivery.objects.get(order__isnull=False)
+    assert (payin_delivery.state, order_delivery.state) == ("gave_up", "pending")
+    with pytest.raises(WebhookSettingsError):
+        webhook_send_again(delivery_id=payin_delivery.pk, reseller=reseller)
