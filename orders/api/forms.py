@@ -19,3 +19,10 @@ class CallbackUrlForm(forms.Form):
         label=_("Also when an Add funds payment (PayIn) becomes final"),
         required=False,
     )
+    payin_events_shown = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def payins_choice(self) -> bool | None:
+        """The checkbox's answer, or None when the POST did not come from the page's form (an
+        absent checkbox would otherwise read as "off")."""
+        shown = self.cleaned_data.get("payin_events_shown")
+        return self.cleaned_data["payin_events"] if shown else None

@@ -62,7 +62,7 @@ def webhooks(request):
             webhook_set_callback_url(
                 reseller=reseller,
                 url=form.cleaned_data["callback_url"],
-                payins=form.cleaned_data["payin_events"],
+                payins=form.payins_choice(),
                 actor=request.user,
                 request=request,
             )

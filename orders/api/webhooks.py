@@ -156,7 +156,8 @@ def webhook_set_callback_url(
     old_url = reseller.callback_url
     reseller.callback_url = url
     fields = ["callback_url"]
-    turned_off = payins is False and reseller.webhook_payins
+    payins_before = reseller.webhook_payins
+    turned_off = payins is False and payins_before
     if payins is not None:
         reseller.webhook_payins = payins
         fields.append("webhook_payins")
@@ -172,6 +173,9 @@ def webhook_set_callback_url(
         if url != old_url:
             record(actor, Action.CALLBACK_URL_CHANGED, reseller=reseller, target=reseller,
                    details={"old": old_url, "new": url}, request=request)  # fmt: skip
+        if payins is not None and payins != payins_before:
+            record(actor, Action.WEBHOOK_PAYINS_CHANGE, reseller=reseller, target=reseller,
+                   details={"before": payins_before, "after": payins}, request=request)  # fmt: skip
     return reseller
 
 

@@ -83,6 +83,7 @@ class AuditEntry(AppendOnly):
         PLAN_CHANGE = "plan_change", _("Plan changed")
         LIMITS_CHANGE = "limits_change", _("Limits changed")
         KEY_ALLOWLIST_CHANGE = "key_allowlist_change", _("API key IP allow-list changed")
+        WEBHOOK_PAYINS_CHANGE = "webhook_payins_change", _("PayIn webhooks turned on or off")
 
     actor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -7,7 +7,7 @@ from django.test import Client
 
 import orders.api.admin  # noqa: F401  (registers the admin classes, as orders.admin will)
 from orders.api.webhooks import deliver_due, webhook_set_callback_url
-from orders.models import ApiKey, WebhookDelivery
+from orders.models import ApiKey, Reseller, WebhookDelivery
 from tests.factories import PASSWORD, ResellerFactory, StaffUserFactory
 from tests.twofactor import log_in_verified
 from tests.webhooks.test_delivery import finish_order
@@ -176,7 +176,9 @@ def test_webhook_page_turns_payins_on_and_lists_payin_deliveries(browser, resell
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
     url = "http://127.0.0.1:9/hook"
 
-    browser.post("/developer/webhooks/", {"callback_url": url, "payin_events": "on"})
+    form = {"callback_url": url, "payin_events_shown": "1"}
+
+    browser.post("/developer/webhooks/", {**form, "payin_events": "on"})
     reseller.refresh_from_db()
     assert reseller.webhook_payins is True
     payin = finish_payin(reseller)
@@ -185,7 +187,9 @@ def test_webhook_page_turns_payins_on_and_lists_payin_deliveries(browser, resell
     assert payin.external_id in page and "payin.success" in page
     assert 'name="payin_events" id="id_payin_events" value="on" checked' in page
 
-    browser.post("/developer/webhooks/", {"callback_url": url})
+    browser.post("/developer/webhooks/", {"callback_url": url})  # not the page's form
+    assert Reseller.objects.get(pk=reseller.pk).webhook_payins is True
+    browser.post("/developer/webhooks/", form)  # the page's form, box unticked
     reseller.refresh_from_db()
     assert reseller.webhook_payins is False
 

@@ -12,7 +12,7 @@ from orders.api.webhooks import (
     webhook_send_again,
     webhook_set_callback_url,
 )
-from orders.models import OutboxEvent, StatusChange, WebhookDelivery
+from orders.models import AuditEntry, OutboxEvent, StatusChange, WebhookDelivery
 from orders.payin.provider import payin_apply_result
 from tests.factories import PayInFactory, ResellerFactory
 from tests.webhooks.test_delivery import finish_order
@@ -58,6 +58,17 @@ def test_payins_are_not_sent_to_a_reseller_who_did_not_turn_them_on(reseller, re
 
     assert [r["event"] for r in receiver.requests] == ["cashin.success"]
     assert not OutboxEvent.objects.filter(handled_at=None).exists()
+
+
+def test_turning_payins_on_or_off_is_in_the_audit_log(reseller, receiver):
+    webhook_set_callback_url(reseller=reseller, url=receiver.url, payins=False)
+    webhook_set_callback_url(reseller=reseller, url=receiver.url, payins=False)  # no change
+
+    changes = AuditEntry.objects.filter(reseller=reseller, action="webhook_payins_change")
+    assert [e.details for e in changes.order_by("id")] == [
+        {"before": False, "after": True},  # the fixture turned them on
+        {"before": True, "after": False},
+    ]
 
 
 def test_leaving_payins_unsaid_keeps_the_choice(reseller, receiver):
