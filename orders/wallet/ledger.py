@@ -13,14 +13,23 @@ from orders.wallet.daily import count_order, uncount_order
 
 def lock_reseller(reseller_id: int) -> Reseller:
     """Lock the wallet row; every balance change of this reseller waits for it."""
-    return Reseller.objects.select_for_update().get(pk=reseller_id)
+    return wallet_rows().get(pk=reseller_id)
 
 
 def lock_resellers(*reseller_ids: int) -> dict[int, Reseller]:
     """Lock several wallets in one fixed order (by id), so two transactions that each need
     the same two wallets wait for each other instead of deadlocking."""
-    rows = Reseller.objects.select_for_update().filter(pk__in=reseller_ids).order_by("pk")
+    rows = wallet_rows().filter(pk__in=reseller_ids).order_by("pk")
     return {reseller.pk: reseller for reseller in rows}
+
+
+def wallet_rows():
+    """Reseller rows locked FOR NO KEY UPDATE: every other writer waits, but not the key-share
+    lock PostgreSQL takes on a parent's row when a child's row (whose parent_id points at it)
+    is written twice in one transaction. A plain FOR UPDATE blocks that, and a parent's
+    transfer holding the parent while it waits for the child deadlocked with the child's
+    Cash In."""
+    return Reseller.objects.select_for_update(no_key=True)
 
 
 def post_entry(

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from orders.models import Reseller
 from orders.staff.audit import Action, record
-from orders.wallet.ledger import staff_adjust_balance
+from orders.wallet.ledger import staff_adjust_balance, wallet_rows
 
 
 def reseller_create(
@@ -46,7 +46,7 @@ def reseller_set_state(
     """Suspend or reactivate; the change and its reason go to the audit log together."""
     state = Reseller.State.ACTIVE if active else Reseller.State.SUSPENDED
     with transaction.atomic():
-        reseller = Reseller.objects.select_for_update().get(pk=reseller_id)
+        reseller = wallet_rows().get(pk=reseller_id)
         before = reseller.state
         Reseller.objects.filter(pk=reseller_id).update(state=state)
         action = Action.RESELLER_REACTIVATED if active else Action.RESELLER_SUSPENDED

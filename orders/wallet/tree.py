@@ -16,6 +16,7 @@ from orders.models import RatePlan, Reseller
 from orders.numbers import normalize_mobile_number, taka
 from orders.staff.audit import Action, record
 from orders.wallet.fees import plan_at_or_above
+from orders.wallet.ledger import wallet_rows
 from orders.wallet.resellers import reseller_set_state
 
 LIMITS = ("min_amount", "max_amount", "daily_limit")
@@ -99,7 +100,7 @@ def fitted_limits(parent: Reseller, child: Reseller) -> dict[str, Decimal]:
 
 
 def _locked(**where):
-    rows = Reseller.objects.select_for_update(of=("self",)).select_related("user")
+    rows = wallet_rows().select_related("user").select_for_update(no_key=True, of=("self",))
     return rows.filter(**where).order_by("pk")
 
 
