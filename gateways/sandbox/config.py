@@ -27,6 +27,8 @@ class SandboxConfig:
     # operator_transaction_id, a 10 kB failure_reason and NUL characters; TrustedPay answers
     # payment links that are not https.
     hostile_fields: bool = False
+    # NICTBD status answers about another Cash In: 1 BDT more, and another receiver number.
+    nictbd_misreports: bool = False
     nictbd_store_id: str = ""
     nictbd_api_key: str = ""
     nictbd_api_secret: str = ""

@@ -66,7 +66,8 @@ def force_record(sandbox: Sandbox, base_url: str, kind: str, reference: str, sta
     state, hostile_fields = sandbox.state, sandbox.config.hostile_fields
     if kind == "client_reference":
         order = state.force_order(reference, status)
-        return nictbd.render_status(order, time.monotonic(), hostile_fields)
+        misreports = sandbox.config.nictbd_misreports
+        return nictbd.render_status(order, time.monotonic(), hostile_fields, misreports)
     payin = state.force_payin(reference, status)
     return trustedpay.render_payin(payin, time.monotonic(), base_url, hostile_fields=hostile_fields)
 

@@ -161,6 +161,13 @@ def hostile(order: CashInOrder, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def misreported(data: dict[str, Any]) -> dict[str, Any]:
+    """A status answer's data as if about another Cash In (nictbd_misreports)."""
+    amount = f"{Decimal(data['amount']) + 1:.2f}"
+    receiver = data["receiver_number"][:-1] + str((int(data["receiver_number"][-1]) + 5) % 10)
+    return {**data, "amount": amount, "debit_amount": amount, "receiver_number": receiver}
+
+
 def submit_body(order: CashInOrder, claims: str = "") -> dict[str, Any]:
     """Not final, as the document's submit answer (processing / pending), unless the sandbox
     is told to make it claim a final status (nictbd_submit_claims) the status API may deny."""
@@ -172,15 +179,19 @@ def submit_body(order: CashInOrder, claims: str = "") -> dict[str, Any]:
     return {"success": True, "message": message, "data": data}
 
 
-def render_status(order: CashInOrder, now: float, hostile_fields: bool = False) -> bytes:
+def render_status(
+    order: CashInOrder, now: float, hostile_fields: bool = False, misreports: bool = False
+) -> bytes:
     status, since = order.status_at(now)
-    key = (status, hostile_fields)
+    key = (status, hostile_fields, misreports)
     if order.rendered is not None and order.rendered[0] == key:
         return order.rendered[1]
     message = STAGES[status][2]
     data = order_fields(order, status, since)
     if hostile_fields:
         message, data = f"{message}\x00", hostile(order, data)
+    if misreports:
+        data = misreported(data)
     body = dumps({"success": True, "message": message, "data": data})
     order.rendered = (key, body)
     return body
@@ -243,8 +254,9 @@ async def status(call: Call) -> Answer:
     order.status_checks += 1
     if order.digit == "5" and order.status_checks <= 2:
         return Answer(500, SERVER_ERROR)
-    hostile_fields = call.sandbox.config.hostile_fields
-    return Answer(200, render_status(order, time.monotonic(), hostile_fields))
+    config = call.sandbox.config
+    body = render_status(order, time.monotonic(), config.hostile_fields, config.nictbd_misreports)
+    return Answer(200, body)
 
 
 @provider_endpoint(server_error=SERVER_ERROR, auth=check_credentials)

@@ -4,10 +4,12 @@ from django.utils import timezone
 
 from gateways.base import CashInRequest, CashInResult
 from gateways.registry import get_cashin_gateway
+from orders.errors import InvalidReceiver
 from orders.lifecycle.declaration import CASHIN
 from orders.lifecycle.following import Followed
 from orders.lifecycle.reasons import Reason
 from orders.models import CashInOrder, StatusChange
+from orders.numbers import normalize_mobile_number
 
 
 class CashInFollowed(Followed):
@@ -48,6 +50,29 @@ class CashInFollowed(Followed):
     def failure(self, result: CashInResult, target: str) -> Reason | None:
         code = {"failed": "provider_failed", "refunded": "provider_refunded"}.get(target)
         return Reason(code, {"text": result.failure_reason or ""}) if code else None
+
+    def refuse(self, order: CashInOrder, result: CashInResult, target: str) -> Reason | None:
+        """A final answer naming another receiver or amount than we sent moves nothing: it
+        may be about another Cash In, and a success or a refund on it could be wrong."""
+        if not CASHIN[target].final:
+            return None
+        receiver = result.receiver_number
+        if receiver is not None and _number_or_none(receiver) != order.receiver_number:
+            theirs = receiver
+        elif result.amount is not None and result.amount != order.amount:
+            theirs = f"{result.amount:.2f} BDT"
+        else:
+            return None
+        ours = f"{order.receiver_number}, {order.amount:.2f} BDT"
+        return Reason("answer_mismatch", {"theirs": theirs, "ours": ours})
+
+
+def _number_or_none(raw: str) -> str | None:
+    """The provider's receiver as we write numbers (it may add the country code)."""
+    try:
+        return normalize_mobile_number(raw)
+    except InvalidReceiver:
+        return None
 
 
 CASHIN_FOLLOWED = CashInFollowed()

@@ -32,6 +32,9 @@ MESSAGES = {
     "amount_mismatch": _(
         "The provider reports %(paid)s paid where %(asked)s was asked: nothing was credited."
     ),
+    "answer_mismatch": _(
+        "The provider's final answer names %(theirs)s where we sent %(ours)s: not applied."
+    ),
     "submit_claim": _("The submit answer claimed '%(claimed)s'; waiting for the status API."),
     "reconciliation": _("Reconciliation of %(day)s: %(problem)s (see the day's report)."),
     # Staff's own words, and text from before reasons had codes

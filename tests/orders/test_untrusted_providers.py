@@ -92,3 +92,24 @@ def test_a_payment_link_that_is_not_https_is_never_shown(sandbox, reseller, fast
     assert payin.payment_link == ""
     sweep_until(lambda: payin_status(payin) == PayInStatus.SUCCESS)
     assert PayIn.objects.get(pk=payin.pk).payment_link == ""
+
+
+def test_final_answers_about_another_receiver_or_amount_are_flagged_not_applied(
+    sandbox, reseller, fast_polling
+):
+    sandbox.configure(nictbd_misreports=True)
+    succeeding, failing = submit(reseller, 0), submit(reseller, 1)
+
+    sweep_until(lambda: CashInOrder.objects.filter(attention_code="answer_mismatch").count() == 2)
+
+    for order in (succeeding, failing):
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PENDING and order.needs_attention
+        assert entries(order, REFUND) == 0
+    assert balance(reseller) == Decimal("9000.00")  # both debits kept, nothing refunded
+    assert "where we sent 01712345670, 500.00 BDT" in succeeding.attention_reason
+
+    sandbox.configure(nictbd_misreports=False)  # the provider answers about our order again
+    sweep_until(lambda: order_status(failing) == OrderStatus.FAILED)
+    assert entries(failing, REFUND) == 1
+    assert_ledger_consistent(reseller.pk)

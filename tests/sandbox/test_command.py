@@ -102,6 +102,7 @@ def test_run_sandbox_reads_the_lying_and_hostile_modes_from_flags_and_the_enviro
         "success",
         SANDBOX_NICTBD_SUBMIT_CLAIMS="failed",
         SANDBOX_HOSTILE_FIELDS="1",
+        SANDBOX_NICTBD_MISREPORTS="1",
     )
 
     with httpx.Client(base_url=url) as http:
@@ -112,6 +113,7 @@ def test_run_sandbox_reads_the_lying_and_hostile_modes_from_flags_and_the_enviro
     assert config["nictbd_submit_claims"] == "failed"
     assert config["trustedpay_create_claims"] == "success"
     assert config["hostile_fields"] is True
+    assert config["nictbd_misreports"] is True
 
 
 def test_run_sandbox_refuses_a_claim_the_provider_never_makes():

@@ -22,6 +22,7 @@ CONFIG_FIELDS = [
     "nictbd_submit_claims",
     "trustedpay_create_claims",
     "hostile_fields",
+    "nictbd_misreports",
     "nictbd_store_id",
     "nictbd_api_key",
     "nictbd_api_secret",

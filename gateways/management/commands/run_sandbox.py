@@ -73,6 +73,12 @@ class Command(BaseCommand):
             default=envbool("SANDBOX_HOSTILE_FIELDS", False),
             help="over-long fields, NUL characters and non-https payment links in answers",
         )
+        parser.add_argument(
+            "--nictbd-misreports",
+            action=argparse.BooleanOptionalAction,
+            default=envbool("SANDBOX_NICTBD_MISREPORTS", False),
+            help="NICTBD status answers name another amount and receiver than were sent",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -86,6 +92,7 @@ class Command(BaseCommand):
                 submit_hang_seconds=options["submit_hang_seconds"],
                 **{name: options[name] for name in CHOICES},
                 hostile_fields=options["hostile_fields"],
+                nictbd_misreports=options["nictbd_misreports"],
                 **{field: getattr(settings, name, "") for field, name in CREDENTIALS.items()},
             )
         except ValueError as exc:
@@ -120,6 +127,8 @@ class Command(BaseCommand):
             lies.append(f"TrustedPay creates claim {config.trustedpay_create_claims}")
         if config.hostile_fields:
             lies.append("hostile fields")
+        if config.nictbd_misreports:
+            lies.append("NICTBD misreports amount and receiver")
         if config.nictbd_credentials:
             checks.append("NICTBD credentials")
         if config.trustedpay_api_secret:
