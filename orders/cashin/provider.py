@@ -17,6 +17,7 @@ class CashInFollowed(Followed):
     lifecycle = CASHIN
     reference_field = "client_reference"
     sweep_compared = ("provider_status", "job_status", "transaction_status", "order_number")
+    refusal_codes = ("answer_mismatch",)
 
     def gateway(self):
         return get_cashin_gateway()

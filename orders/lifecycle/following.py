@@ -74,8 +74,11 @@ class Followed:
     def failure(self, result, target: str) -> Reason | None:
         return None
 
+    refusal_codes: tuple[str, ...] = ()  # the reasons refuse() flags with
+
     def refuse(self, subject, result, target: str) -> Reason | None:
-        """Why this answer must not move the subject (staff are asked instead), or None."""
+        """Why this answer must not move the subject (staff are asked instead), or None. A
+        later answer that is not refused lifts such a flag as it moves the subject."""
         return None
 
     # --- Sending -----------------------------------------------------------------------------
@@ -207,6 +210,8 @@ class Followed:
             self._count_check(subject, error="")
             subject.save()
             return subject
+        if target != current and subject.attention_code in self.refusal_codes:
+            unflag(subject, source=Source.PROVIDER, note=_("A later answer could be applied."))
         if target != current and not self.lifecycle.allows(current, target, Authority.STATUS_API):
             if self.lifecycle[current].final:
                 reason = Reason("contradiction", {"new": result.provider_status, "old": current})

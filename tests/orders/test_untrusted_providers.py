@@ -112,4 +112,5 @@ def test_final_answers_about_another_receiver_or_amount_are_flagged_not_applied(
     sandbox.configure(nictbd_misreports=False)  # the provider answers about our order again
     sweep_until(lambda: order_status(failing) == OrderStatus.FAILED)
     assert entries(failing, REFUND) == 1
+    assert not CashInOrder.objects.get(pk=failing.pk).needs_attention  # the flag is lifted
     assert_ledger_consistent(reseller.pk)
