@@ -14,14 +14,14 @@ def encode_cursor(created_at: datetime, pk: int) -> str:
     return f"{micros}.{pk}"
 
 
-_CURSOR = re.compile(r"(-?[0-9]{1,18})\.([0-9]{1,19})")
+CURSOR_PATTERN = re.compile(r"(-?[0-9]{1,18})\.([0-9]{1,19})")
 CURSOR_FIRST, CURSOR_LAST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2101, 1, 1, tzinfo=UTC)
 
 
 def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
     """(created_at, id) from a cursor; None (the first page) for anything else, such as a
     time outside 2000..2100 or an id past a signed 64-bit integer."""
-    match = _CURSOR.fullmatch(raw or "")
+    match = CURSOR_PATTERN.fullmatch(raw or "")
     if not match or parse_id(match[2]) is None:
         return None
     try:

@@ -11,3 +11,8 @@ urlpatterns = [
     path("developer/", include("orders.api.panel_urls")),
     path("", include("panel.shell_urls")),
 ]
+
+handler400 = "panel.error_views.bad_request"
+handler403 = "panel.error_views.permission_denied"
+handler404 = "panel.error_views.page_not_found"
+handler500 = "panel.error_views.server_error"

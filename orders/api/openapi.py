@@ -3,6 +3,7 @@
 Status names come from the declared lifecycle (orders.lifecycle.declaration)."""
 
 from orders.api.openapi_tree import tree_paths
+from orders.cursors import CURSOR_PATTERN
 from orders.lifecycle.declaration import CASHIN
 from orders.lifecycle.declaration import PAYIN as PAYIN_LIFECYCLE
 
@@ -23,6 +24,7 @@ AMOUNT = {
     "example": "500.00",
 }
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "500.00"}
+CURSOR = {"type": "string", "pattern": "^" + CURSOR_PATTERN.pattern + "$"}
 TIME = {"type": "string", "format": "date-time", "nullable": True}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 
@@ -236,7 +238,7 @@ PATHS = {
                     "Only orders created at or after (ISO 8601).",
                     {"type": "string", "format": "date-time"},
                 ),
-                _query("cursor", "next_cursor of the previous page.", {"type": "string"}),
+                _query("cursor", "next_cursor of the previous page.", CURSOR),
                 _query(
                     "limit",
                     "Page size (default 50).",

@@ -30,8 +30,8 @@ def tree_paths(json, body, errors, invalid, money, amount) -> tuple[dict, dict]:
             "additionalProperties": False,
             "required": ["username", "password"],
             "properties": {
-                "username": {"type": "string"},
-                "password": {"type": "string"},
+                "username": {"type": "string", "minLength": 1, "maxLength": 150},
+                "password": {"type": "string", "minLength": 1},
                 "name": {"type": "string"},
                 "phone": {"type": "string"},
                 "max_amount": amount,
@@ -56,7 +56,11 @@ def tree_paths(json, body, errors, invalid, money, amount) -> tuple[dict, dict]:
             "additionalProperties": False,
             "required": ["to", "amount"],
             "properties": {
-                "to": {"type": "string", "description": "Your sub-reseller's username."},
+                "to": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Your sub-reseller's username.",
+                },
                 "amount": amount,
                 "direction": {
                     "type": "string",
