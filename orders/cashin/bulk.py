@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.cashin.bulk_csv import BulkFileError, read_records
+from orders.cashin.bulk_csv import BulkFileError, read_records, split_thousands
 from orders.cashin.submit import (
     cashin_check_can_send,
     cashin_submit,
@@ -109,6 +109,12 @@ def format_check(row: BulkRow) -> tuple[tuple, list[str]]:
             errors.append(error.message)
     if row.columns > MAX_COLUMNS:
         errors.append(_("A row has 2 or 3 columns: receiver, amount and an optional reference."))
+    elif split_thousands(row.amount_text, row.reference_text):
+        errors.append(
+            _("%(amount)s,%(rest)s looks like one amount split by its thousands comma: write it "
+              "without the comma or in quotes.")
+            % {"amount": row.amount_text, "rest": row.reference_text}
+        )  # fmt: skip
     return (receiver, amount, reference), errors
 
 

@@ -9,6 +9,7 @@ rules of the single Cash In form.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,8 @@ DIGITS = set("0123456789০১২৩৪৫৬৭৮৯")
 # The longest cell kept; longer ones are refused anyway (receiver and amount take 20, a
 # reference 64), and keeping them whole would let one row carry a page of text.
 CELL_KEPT = {"receiver": 40, "amount": 40, "reference": 80}
+THOUSANDS_HEAD = re.compile(r"[0-9]{1,3}")
+THOUSANDS_TAIL = re.compile(r"[0-9]{3}(\.[0-9]{1,2})?")
 
 
 class BulkFileError(OrderError):
@@ -53,10 +56,10 @@ def read_records(data: bytes) -> list[Record]:
     records = _records(text)
     if not records:
         raise BulkFileError(_("The file has no rows to send."))
-    if len(records) > settings.BULK_MAX_ROWS:
+    if len(records) > settings.BULK_MAX_ROWS:  # reading stopped one row past the limit
         raise BulkFileError(
-            _("The file has %(count)s rows; at most %(max)s rows can be sent at once.")
-            % {"count": len(records), "max": settings.BULK_MAX_ROWS}
+            _("The file has more than %(max)s rows; at most %(max)s rows can be sent at once.")
+            % {"max": settings.BULK_MAX_ROWS}
         )
     return records
 
@@ -97,3 +100,8 @@ def _record(row_number: int, cells: list[str]) -> Record:
         reference=reference[: CELL_KEPT["reference"]],
         columns=len(cells),
     )
+
+
+def split_thousands(amount_text: str, reference_text: str) -> bool:
+    """Whether `1,500` unquoted in a comma-separated file became amount 1 and reference 500."""
+    return bool(THOUSANDS_HEAD.fullmatch(amount_text) and THOUSANDS_TAIL.fullmatch(reference_text))

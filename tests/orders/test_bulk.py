@@ -137,8 +137,21 @@ def test_formula_and_huge_cells_are_row_errors_not_orders(reseller):
 
 def test_more_rows_than_bulk_max_rows_is_refused(reseller, settings):
     settings.BULK_MAX_ROWS = 3
-    with pytest.raises(BulkFileError, match="at most 3 rows"):
-        upload(reseller, "01712345670,500\n" * 4)
+    with pytest.raises(BulkFileError, match="more than 3 rows; at most 3 rows"):
+        upload(reseller, "01712345670,500\n" * 40)
+
+
+def test_an_unquoted_thousands_comma_is_a_row_error_not_a_smaller_amount(reseller):
+    text = (
+        'receiver,amount,reference\n01712345670,1,500\n01712345671,"1,500"\n01712345672,500,R-7\n'
+    )
+
+    preview = bulk.preview(upload(reseller, text))
+
+    errors = {view.row.row_number: view.errors for view in preview.rows}
+    assert "1,500 looks like one amount split by its thousands comma" in errors[2][0]
+    assert errors[3] == [] and errors[4] == []
+    assert (preview.count, preview.amount) == (2, Decimal("2000.00"))
 
 
 def test_an_interrupted_batch_continues_without_sending_a_row_twice(reseller, sandbox):
