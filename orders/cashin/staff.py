@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orders.errors import InvalidTransition
-from orders.lifecycle.declaration import Authority
+from orders.lifecycle.declaration import CASHIN, Authority
 from orders.lifecycle.reasons import Reason
 from orders.lifecycle.transition import flag, transition, unflag
 from orders.models import CashInOrder, StatusChange
@@ -14,7 +14,9 @@ Source = StatusChange.Source
 
 
 def cashin_resolve_by_staff(*, order_id: int, to_status: str, staff_user, reason: str):
-    """A staff decision: success, or failed with its refund (exactly once). A reason is needed."""
+    """A staff decision: success, or failed with its refund (exactly once). A reason is needed.
+    A queued order not yet sent may be decided (a failed one is then never sent); one the
+    submitter has taken may not, until the provider has answered."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidTransition(_("A reason is required to resolve an order by hand."))
@@ -22,6 +24,12 @@ def cashin_resolve_by_staff(*, order_id: int, to_status: str, staff_user, reason
         raise InvalidTransition(_("Staff can resolve an order only to success or failed."))
     with transaction.atomic():
         order = CashInOrder.objects.select_for_update().get(pk=order_id)
+        if order.status == CASHIN.initial.value and order.last_submit_at is not None:
+            # Claimed by the submitter: the provider may be receiving it right now, and a refund
+            # now could go out beside a Cash In it carries out.
+            raise InvalidTransition(
+                _("This order is being sent to the provider: decide once the provider answers.")
+            )
         why = Reason("staff", {"text": reason})
         transition(order, to_status, by=Authority.STAFF, source=Source.STAFF, reason=why,
                    failure=why if to_status == "failed" else None, text=reason,

@@ -15,7 +15,7 @@ from orders.lifecycle.reasons import Reason, render
 from orders.models import CashInOrder, LedgerEntry, OrderStatus, PayIn, PayInStatus
 from orders.payin.provider import PAYIN_FOLLOWED, payin_apply_result
 from tests.factories import CashInOrderFactory, PayInFactory, ResellerFactory, StaffUserFactory
-from tests.orders.conftest import assert_ledger_consistent, entries
+from tests.orders.conftest import assert_ledger_consistent, entries, order_status
 
 REFUND = LedgerEntry.Kind.ORDER_REFUND
 CREDIT = LedgerEntry.Kind.PAYIN_CREDIT
@@ -168,6 +168,26 @@ def test_staff_correct_a_success_to_failed_and_the_refund_happens_once(order):
 
     assert entries(order, REFUND) == 1
     assert CashInOrder.objects.get(pk=order.pk).failure_reason == "SMS"
+
+
+def test_staff_cannot_decide_an_order_the_submitter_is_sending(order):
+    assert order.status == "submitting" and order.last_submit_at is not None  # claimed, sent
+
+    with pytest.raises(InvalidTransition, match="being sent to the provider"):
+        cashin_resolve_by_staff(
+            order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="x"
+        )
+    assert entries(order, REFUND) == 0
+
+
+def test_staff_may_fail_a_queued_order_never_sent_and_it_is_refunded_once(order):
+    CashInOrder.objects.filter(pk=order.pk).update(last_submit_at=None)  # still queued
+
+    cashin_resolve_by_staff(
+        order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="cancel"
+    )
+
+    assert order_status(order) == "failed" and entries(order, REFUND) == 1
 
 
 def test_staff_cannot_move_a_failed_order(order):

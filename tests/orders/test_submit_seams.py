@@ -12,6 +12,7 @@ from gateways.base import CashInResult, Status
 from orders.cashin.provider import CASHIN_FOLLOWED
 from orders.cashin.staff import cashin_resolve_by_staff
 from orders.cashin.submit import cashin_submit
+from orders.errors import InvalidTransition
 from orders.models import CashInOrder, LedgerEntry, OrderStatus
 from orders.submission.submitter import claim_unsent, submit_once
 from tests.factories import StaffUserFactory
@@ -59,20 +60,21 @@ def test_a_queued_order_never_sent_is_not_resubmitted_by_a_check(reseller, sandb
     assert sandbox.stats()["cashin_submits"].get(order.client_reference) == 1
 
 
-def test_a_provider_accepting_an_order_staff_already_failed_is_flagged(reseller):
+def test_staff_cannot_fail_an_order_whose_submit_is_out_so_the_answer_still_applies(reseller):
     order = queue(reseller, 1)[0]
     claim_unsent(CASHIN_FOLLOWED, 10)  # the submitter's request is out
-    cashin_resolve_by_staff(
-        order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="stuck"
-    )
+    with pytest.raises(InvalidTransition):
+        cashin_resolve_by_staff(
+            order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="stuck"
+        )
 
     accepted = CashInResult(status=Status.PENDING, client_reference=order.client_reference,
                             provider_status="pending", order_number="NB-1")  # fmt: skip
     CASHIN_FOLLOWED.apply_submit_outcome(order.pk, accepted, first_attempt=True)
 
     order.refresh_from_db()
-    assert order.status == OrderStatus.FAILED and order.needs_attention
-    assert LedgerEntry.objects.filter(order=order, kind="order_refund").count() == 1
+    assert order.status == OrderStatus.PENDING and order.order_number == "NB-1"
+    assert not LedgerEntry.objects.filter(order=order, kind="order_refund").exists()
 
 
 def test_an_order_waiting_behind_an_open_breaker_is_not_overdue(reseller, settings):
