@@ -173,9 +173,20 @@ def _order_extra(order, kind, undoes, sign, field, *, staff_user, text, new) -> 
         reseller_id, amount = undone.reseller_id, -undone.amount
     else:
         reseller_id, amount = order.reseller_id, sign * getattr(order, field)
-    if amount:
+    if not amount:
+        return
+    try:
         post_entry(reseller_id=reseller_id, kind=kind, amount=amount, order=order,
                    staff_user=staff_user, reason=text)  # fmt: skip
+    except InsufficientBalance as short:
+        if undoes != Kind.COMMISSION:
+            raise
+        parent = Reseller.objects.select_related("user").get(pk=reseller_id)
+        raise InsufficientBalance(
+            _("%(parent)s cannot give back its %(amount)s commission now (%(balance)s "
+              "available), so this order's refund waits until it can.")
+            % {"parent": parent, "amount": taka(-amount), "balance": taka(parent.balance)}
+        ) from short  # fmt: skip
 
 
 def _pay_commission(order) -> LedgerEntry | None:

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from orders.cashin.staff import cashin_resolve_by_staff
+from orders.errors import InsufficientBalance
 from orders.models import LedgerEntry
 from tests.factories import StaffUserFactory
 from tests.orders.conftest import (  # noqa: F401
@@ -70,6 +71,20 @@ def test_success_pays_the_parent_commission_once_and_a_staff_correction_reverses
     assert balance(funded_child) == Decimal("1000.00")
     for reseller in (parent, funded_child):
         assert_ledger_consistent(reseller.pk)
+
+
+def test_a_correction_the_parent_cannot_cover_says_whose_balance_and_refunds_nothing(
+    parent, funded_child
+):
+    order = submit(funded_child, 0, amount="500")
+    sweep_until(lambda: order_status(order) == "success")
+    fund(parent, funded_child, str(balance(parent)))  # the parent gives everything away
+
+    with pytest.raises(InsufficientBalance, match=f"{parent} cannot give back its ৳4.50"):
+        cashin_resolve_by_staff(order_id=order.pk, to_status="failed",
+                                staff_user=StaffUserFactory(), reason="never arrived")  # fmt: skip
+
+    assert order_status(order) == "success" and entries(order, Kind.ORDER_REFUND) == 0
 
 
 def test_the_database_refuses_a_second_fee_refund_or_commission(parent, funded_child):
