@@ -36,18 +36,30 @@ def earlier_same_order(
     """The latest order to the same receiver for the same amount in the last `within`, other
     than the one under `client_reference` (a repeated post of one confirmation is not a
     repeat), that may have moved money."""
-    return (
+    found = earlier_same_orders(
+        reseller=reseller, pairs={(receiver_number, amount)}, own_references={client_reference},
+        within=within,
+    )  # fmt: skip
+    return found.get((receiver_number, amount))
+
+
+def earlier_same_orders(
+    *, reseller: Reseller, pairs: set, own_references: set, within: timedelta = REPEAT_WINDOW
+) -> dict[tuple[str, Decimal], CashInOrder]:
+    """For each (receiver, amount) in `pairs`, the latest order that repeats it in the sense of
+    earlier_same_order, leaving out the orders under `own_references`."""
+    orders = (
         CashInOrder.objects.filter(
             reseller=reseller,
-            receiver_number=receiver_number,
-            amount=amount,
+            receiver_number__in={receiver for receiver, _amount in pairs},
             created_at__gte=timezone.now() - within,
         )
         .exclude(status__in=NO_MONEY_SENT)
-        .exclude(client_reference=client_reference)
-        .order_by("-created_at", "-id")
-        .first()
+        .exclude(client_reference__in=own_references)
+        .order_by("created_at", "id")  # the latest last, so it wins below
     )
+    found = {(order.receiver_number, order.amount): order for order in orders}
+    return {pair: order for pair, order in found.items() if pair in pairs}
 
 
 def grouped_number(number: str) -> str:

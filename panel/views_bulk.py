@@ -77,7 +77,10 @@ def bulk_detail(request, pk: int):
 def bulk_confirm(request, pk: int):
     batch = _batch(request, pk)
     try:
-        bulk.confirm(reseller=request.reseller, batch_id=batch.pk)
+        repeats_confirmed = request.POST.get("repeats_confirmed") == "on"
+        bulk.confirm(
+            reseller=request.reseller, batch_id=batch.pk, repeats_confirmed=repeats_confirmed
+        )
     except OrderError as error:
         messages.error(request, error.message)
     return redirect("bulk_detail", pk=batch.pk)

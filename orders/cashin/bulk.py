@@ -37,6 +37,7 @@ from orders.cashin.submit import (
 from orders.errors import InsufficientBalance, LimitExceeded, OrderError
 from orders.models import BulkRow, BulkUpload, CashInOrder, Reseller
 from orders.numbers import normalize_amount, normalize_mobile_number, taka
+from orders.recent import earlier_same_orders
 from orders.wallet.fees import cashin_fee
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ class RowView:
     errors: list[str] = field(default_factory=list)
     order: CashInOrder | None = None  # the order sent for this row (now or before)
     fee: Decimal | None = None
+    repeat_of: CashInOrder | None = None  # an order just sent with the same receiver and amount
 
     @property
     def sendable(self) -> bool:
@@ -173,6 +175,10 @@ class Preview:
     def invalid(self) -> int:
         return sum(1 for view in self.rows if view.errors)
 
+    @property
+    def repeats(self) -> int:
+        return sum(1 for view in self.rows if view.sendable and view.repeat_of is not None)
+
 
 def preview(batch: BulkUpload) -> Preview:
     """Every row with its errors now (in the current language) and the totals of the rows a
@@ -192,6 +198,7 @@ def preview(batch: BulkUpload) -> Preview:
         if row.amount is not None and view.errors == []:
             view.fee = row_fee(reseller, row.amount)
         views.append(view)
+    _mark_repeats(reseller, views)
     result = Preview(batch, views, balance=reseller.balance)
     result.daily_left = max(reseller.cashin_daily_limit - _sent_today(reseller), Decimal("0"))
     for view in views:
@@ -200,6 +207,17 @@ def preview(batch: BulkUpload) -> Preview:
             result.amount += view.row.amount
             result.fee += view.fee
     return result
+
+
+def _mark_repeats(reseller, views: list[RowView]) -> None:
+    """Rows repeating a Cash In just sent (the single form's rule), e.g. a file edited and
+    uploaded again: new derived references, the same orders."""
+    pairs = {(v.row.receiver_number, v.row.amount) for v in views if v.sendable}
+    own = {view.row.client_reference for view in views}
+    earlier = earlier_same_orders(reseller=reseller, pairs=pairs, own_references=own)
+    for view in views:
+        if view.sendable:
+            view.repeat_of = earlier.get((view.row.receiver_number, view.row.amount))
 
 
 def _orders_by_reference(reseller, rows) -> dict[str, CashInOrder]:
@@ -248,15 +266,18 @@ def _sent_today(reseller) -> Decimal:
 # --- Confirm -------------------------------------------------------------------------------
 
 
-def confirm(*, reseller: Reseller, batch_id: int) -> BulkUpload:
+def confirm(*, reseller: Reseller, batch_id: int, repeats_confirmed: bool = False) -> BulkUpload:
     """Queue the batch's sendable rows once; a second confirmation (also at the same moment)
-    changes nothing. Raises InsufficientBalance / LimitExceeded when the totals do not fit."""
+    changes nothing. Raises InsufficientBalance / LimitExceeded when the totals do not fit, and
+    OrderError for rows repeating a Cash In just sent unless `repeats_confirmed`."""
     with transaction.atomic():
         batch = BulkUpload.objects.select_for_update().get(pk=batch_id, reseller=reseller)
         if batch.state != BulkUpload.State.PREVIEW:
             return batch
         result = preview(batch)
         _check_totals(result)
+        if result.repeats and not repeats_confirmed:
+            raise OrderError(_("Tick the box to send the rows that repeat a Cash In just sent."))
         for view in result.rows:
             _freeze(view)
         BulkRow.objects.bulk_update(

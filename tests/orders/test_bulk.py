@@ -9,7 +9,7 @@ from django.db import connection
 
 from orders.cashin import bulk
 from orders.cashin.bulk_csv import BulkFileError
-from orders.errors import InsufficientBalance
+from orders.errors import InsufficientBalance, OrderError
 from orders.models import BulkRow, BulkUpload, CashInOrder, LedgerEntry
 from panel.forms import CashInForm
 from tests.orders.conftest import assert_ledger_consistent, balance, needs_postgres
@@ -80,6 +80,24 @@ def test_uploading_the_same_file_again_sends_nothing_new(reseller, sandbox):
     assert not created and again.pk == batch.pk
     assert bulk.send_step() == 0
     assert CashInOrder.objects.filter(reseller=reseller).count() == 2
+
+
+def test_an_edited_file_uploaded_again_asks_before_sending_its_rows_again(reseller, sandbox):
+    first = upload(reseller, GOOD)
+    bulk.confirm(reseller=reseller, batch_id=first.pk)
+    bulk.send_step()
+
+    edited = upload(reseller, GOOD + "01712345671,700\n")  # other bytes: a new batch
+    preview = bulk.preview(edited)
+
+    assert preview.count == 3 and preview.repeats == 2
+    assert [view.repeat_of is not None for view in preview.rows] == [True, True, False]
+    with pytest.raises(OrderError, match="repeat a Cash In just sent"):
+        bulk.confirm(reseller=reseller, batch_id=edited.pk)
+    assert CashInOrder.objects.filter(reseller=reseller).count() == 2
+
+    bulk.confirm(reseller=reseller, batch_id=edited.pk, repeats_confirmed=True)
+    assert bulk.send_step() == 3
 
 
 def test_a_rows_own_reference_wins_and_is_never_sent_twice_from_another_file(reseller, sandbox):

@@ -111,3 +111,22 @@ def test_a_done_batch_page_keeps_following_until_every_order_is_final(
     assert "data-bulk-progress" not in page and "data-bulk-final" in page
     progress = rclient.get(reverse("bulk_progress", args=[batch.pk]))
     assert progress.json()["final"] is True and progress["Cache-Control"] == "no-store"
+
+
+def test_rows_repeating_a_cash_in_just_sent_need_the_box_ticked(rclient, reseller):
+    from orders.cashin.submit import cashin_submit
+
+    cashin_submit(reseller=reseller, receiver_number="01712345670", amount="500")
+    post_file(rclient, b"01712345670,500\n01712345679,600\n")
+    batch = BulkUpload.objects.get()
+
+    page = rclient.get(reverse("bulk_detail", args=[batch.pk])).content.decode()
+    assert "1 row repeats a Cash In sent in the last few minutes" in page
+    assert 'name="repeats_confirmed"' in page and "data-row-repeat" in page
+
+    url = reverse("bulk_confirm", args=[batch.pk])
+    refused = rclient.post(url, follow=True).content.decode()
+    assert "Tick the box" in refused
+    assert BulkUpload.objects.get().state == BulkUpload.State.PREVIEW
+    rclient.post(url, {"repeats_confirmed": "on"})
+    assert BulkUpload.objects.get().queued_count == 2
