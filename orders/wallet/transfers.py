@@ -40,6 +40,7 @@ def transfer_create(
     transfer; with another, ReferenceConflict."""
     amount = normalize_amount(amount)
     note = (note or "").strip()[:NOTE_MAX]
+    reference = (reference or "").strip()  # "R1 " is the retry of "R1", not a new transfer
     if direction not in Transfer.Direction.values:
         raise InvalidTransfer(_("The direction is down or up."))
     try:

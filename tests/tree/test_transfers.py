@@ -53,7 +53,7 @@ def test_transfers_reach_only_the_parents_own_children(parent, child):
 
 def test_the_same_reference_returns_the_same_transfer_and_another_body_conflicts(parent, child):
     first = transfer_create(parent=parent, child_id=child.pk, amount="500", reference="T-1")
-    again = transfer_create(parent=parent, child_id=child.pk, amount="500.00", reference="T-1")
+    again = transfer_create(parent=parent, child_id=child.pk, amount="500.00", reference=" T-1 ")
 
     assert (first.created, again.created) == (True, False)
     assert again.transfer.pk == first.transfer.pk
