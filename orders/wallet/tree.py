@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -161,6 +162,7 @@ def sub_reseller_create(
     plan = parent.rate_plan if rate_plan is ... else rate_plan
     check_plan(parent, plan)
     phone = normalize_mobile_number(phone) if phone else ""
+    username = _checked_username(username)
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
         raise SubResellerRefused(_("This username is taken."), "username")
@@ -173,6 +175,19 @@ def sub_reseller_create(
         return Reseller.objects.create(
             user=user, parent=parent, name=name, phone=phone, rate_plan=plan, **chosen
         )
+
+
+def _checked_username(username: str) -> str:
+    """The login rule of Django's users: 1–150 letters, digits and @ . + - _ (no spaces, no
+    invisible characters), as the admin would require."""
+    username = (username or "").strip()
+    try:
+        if not 1 <= len(username) <= 150:
+            raise ValidationError(_("A username has 1 to 150 characters."))
+        get_user_model().username_validator(username)
+    except ValidationError as error:
+        raise SubResellerRefused(error.messages[0], "username") from None
+    return username
 
 
 def children(parent: Reseller):

@@ -52,3 +52,14 @@ def test_a_child_plan_below_the_parents_price_is_refused(parent, child, plan):
     child_set_plan(parent=parent, child_id=child.pk, plan=dearer)
     child.refresh_from_db()
     assert child.rate_plan == dearer
+
+
+@pytest.mark.parametrize("username", ["ab/cd", "\u200b", "with space", "", "x" * 151])
+def test_a_username_django_would_refuse_is_refused_for_a_sub_reseller(parent, username):
+    with pytest.raises(SubResellerRefused) as refused:
+        make_child(parent, username=username)
+    assert refused.value.field == "username"
+
+
+def test_a_username_is_kept_without_surrounding_spaces(parent):
+    assert make_child(parent, username="  rahim.store  ").user.username == "rahim.store"
