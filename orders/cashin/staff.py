@@ -1,10 +1,12 @@
 """Staff decisions on an order, through the same lifecycle rules as the provider's answers."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.errors import InvalidTransition
 from orders.lifecycle.declaration import CASHIN, Authority
+from orders.lifecycle.following import grace
 from orders.lifecycle.reasons import Reason
 from orders.lifecycle.transition import flag, transition, unflag
 from orders.models import CashInOrder, StatusChange
@@ -15,8 +17,8 @@ Source = StatusChange.Source
 
 def cashin_resolve_by_staff(*, order_id: int, to_status: str, staff_user, reason: str):
     """A staff decision: success, or failed with its refund (exactly once). A reason is needed.
-    A queued order not yet sent may be decided (a failed one is then never sent); one the
-    submitter has taken may not, until the provider has answered."""
+    A queued order not yet sent may be decided (a failed one is then never sent); one whose
+    submit is in flight may not, until the grace period is over."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidTransition(_("A reason is required to resolve an order by hand."))
@@ -24,9 +26,9 @@ def cashin_resolve_by_staff(*, order_id: int, to_status: str, staff_user, reason
         raise InvalidTransition(_("Staff can resolve an order only to success or failed."))
     with transaction.atomic():
         order = CashInOrder.objects.select_for_update().get(pk=order_id)
-        if order.status == CASHIN.initial.value and order.last_submit_at is not None:
-            # Claimed by the submitter: the provider may be receiving it right now, and a refund
-            # now could go out beside a Cash In it carries out.
+        if submit_in_flight(order):
+            # The provider may be receiving it right now: a refund decided now could go out
+            # beside a Cash In it carries out. After the grace period the send is over.
             raise InvalidTransition(
                 _("This order is being sent to the provider: decide once the provider answers.")
             )
@@ -36,6 +38,14 @@ def cashin_resolve_by_staff(*, order_id: int, to_status: str, staff_user, reason
                    staff_user=staff_user)  # fmt: skip
         unflag(order, source=Source.STAFF, staff_user=staff_user, note=reason)
         return order
+
+
+def submit_in_flight(order: CashInOrder) -> bool:
+    """A submit or resubmit of this order went out less than the grace period ago and the
+    provider has not answered it yet (the order is not known to exist there)."""
+    not_created = {CASHIN.initial.value, CASHIN.unknown}
+    sent = order.last_submit_at
+    return order.status in not_created and sent is not None and timezone.now() - sent < grace()
 
 
 def cashin_set_attention(*, order_id: int, flagged: bool, staff_user, reason: str = ""):

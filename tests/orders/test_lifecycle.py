@@ -1,9 +1,10 @@
 """The declared lifecycle: one transition() moves every status, for Cash In and PayIn alike."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from gateways.base import CashInResult, PayInResult, Status
 from orders.cashin.provider import CASHIN_FOLLOWED, cashin_apply_result
@@ -178,6 +179,29 @@ def test_staff_cannot_decide_an_order_the_submitter_is_sending(order):
             order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="x"
         )
     assert entries(order, REFUND) == 0
+
+
+def test_staff_may_decide_a_sent_order_once_the_grace_period_is_over(order, settings):
+    sent = timezone.now() - timedelta(seconds=settings.SUBMIT_UNKNOWN_GRACE_SECONDS + 1)
+    CashInOrder.objects.filter(pk=order.pk).update(last_submit_at=sent)
+
+    cashin_resolve_by_staff(
+        order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="NICTBD: none"
+    )
+
+    assert order_status(order) == "failed" and entries(order, REFUND) == 1
+
+
+def test_staff_cannot_decide_an_unknown_order_while_its_resubmit_is_out(db):
+    reseller = ResellerFactory(balance=Decimal("1000"))
+    order = CashInOrderFactory(
+        reseller=reseller, status="submit_unknown", debited=True
+    )  # resent now
+
+    with pytest.raises(InvalidTransition, match="being sent to the provider"):
+        cashin_resolve_by_staff(
+            order_id=order.pk, to_status="failed", staff_user=StaffUserFactory(), reason="x"
+        )
 
 
 def test_staff_may_fail_a_queued_order_never_sent_and_it_is_refunded_once(order):
