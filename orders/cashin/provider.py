@@ -57,8 +57,8 @@ class CashInFollowed(Followed):
         may be about another Cash In, and a success or a refund on it could be wrong."""
         if not CASHIN[target].final:
             return None
-        receiver = result.receiver_number
-        if receiver is not None and _number_or_none(receiver) != order.receiver_number:
+        receiver = _number_or_none(result.receiver_number)  # blank or masked: not named
+        if receiver is not None and receiver != order.receiver_number:
             theirs = receiver
         elif result.amount is not None and result.amount != order.amount:
             theirs = f"{result.amount:.2f} BDT"
@@ -68,10 +68,11 @@ class CashInFollowed(Followed):
         return Reason("answer_mismatch", {"theirs": theirs, "ours": ours})
 
 
-def _number_or_none(raw: str) -> str | None:
-    """The provider's receiver as we write numbers (it may add the country code)."""
+def _number_or_none(raw: str | None) -> str | None:
+    """The provider's receiver as we write numbers (it may add the country code); None when
+    it names none we can read (absent, blank, masked as 0171****670)."""
     try:
-        return normalize_mobile_number(raw)
+        return normalize_mobile_number(raw) if raw else None
     except InvalidReceiver:
         return None
 

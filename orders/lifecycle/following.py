@@ -74,11 +74,10 @@ class Followed:
     def failure(self, result, target: str) -> Reason | None:
         return None
 
-    refusal_codes: tuple[str, ...] = ()  # the reasons refuse() flags with
+    refusal_codes: tuple[str, ...] = ()  # refuse()'s flags that a matching final answer lifts
 
     def refuse(self, subject, result, target: str) -> Reason | None:
-        """Why this answer must not move the subject (staff are asked instead), or None. A
-        later answer that is not refused lifts such a flag as it moves the subject."""
+        """Why this answer must not move the subject (staff are asked instead), or None."""
         return None
 
     # --- Sending -----------------------------------------------------------------------------
@@ -210,7 +209,9 @@ class Followed:
             self._count_check(subject, error="")
             subject.save()
             return subject
-        if target != current and subject.attention_code in self.refusal_codes:
+        final_now = target != current and self.lifecycle[target].final
+        if final_now and subject.attention_code in self.refusal_codes:
+            # refuse() checked this final answer and found it names our order after all
             unflag(subject, source=Source.PROVIDER, note=_("A later answer could be applied."))
         if target != current and not self.lifecycle.allows(current, target, Authority.STATUS_API):
             if self.lifecycle[current].final:

@@ -18,7 +18,6 @@ class PayInFollowed(Followed):
     lifecycle = PAYIN
     reference_field = "external_id"
     sweep_compared = ("provider_status", "payment_link")
-    refusal_codes = ("amount_mismatch",)
 
     def gateway(self):
         return get_payin_gateway()

@@ -334,3 +334,29 @@ def test_a_reversal_the_balance_cannot_cover_is_still_checked_after_a_day(db):
     payin.refresh_from_db()
     assert payin.status == PayInStatus.SUCCESS and payin.attention_code == "reversal_uncovered"
     assert payin.next_check_at is not None  # asked again until the reversal can be made
+
+
+@pytest.mark.parametrize("receiver", [None, "", "0171****670", "+880 1712-345670"])
+def test_a_final_answer_naming_no_readable_other_receiver_is_applied(order, receiver):
+    answer = cashin_answer(order, Status.FAILED, "failed", receiver_number=receiver,
+                           amount=order.amount)  # fmt: skip
+
+    cashin_apply_result(order_id=order.pk, result=answer, source="worker")
+
+    assert order_status(order) == "failed" and entries(order, REFUND) == 1
+
+
+def test_a_final_answer_for_another_amount_is_flagged_and_a_pending_one_does_not_lift_it(order):
+    other = cashin_answer(order, Status.SUCCESS, "successfull", amount=order.amount + 1)
+    cashin_apply_result(order_id=order.pk, result=other, source="worker")
+    cashin_apply_result(order_id=order.pk, result=cashin_answer(order, Status.PENDING, "pending"),
+                        source="worker")  # fmt: skip
+
+    flagged = CashInOrder.objects.get(pk=order.pk)
+    assert flagged.status == "pending" and flagged.attention_code == "answer_mismatch"
+    assert "501.00 BDT" in flagged.attention_reason
+
+    ours = cashin_answer(order, Status.SUCCESS, "successfull", amount=order.amount)
+    cashin_apply_result(order_id=order.pk, result=ours, source="worker")
+    assert order_status(order) == "success"
+    assert not CashInOrder.objects.get(pk=order.pk).needs_attention
