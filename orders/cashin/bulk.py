@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.cashin.bulk_csv import BulkFileError, read_records, split_thousands
+from orders.cashin.bulk_csv import BulkFileError, read_records
 from orders.cashin.submit import (
     cashin_check_can_send,
     cashin_submit,
@@ -82,6 +82,7 @@ def _row(batch: BulkUpload, record, digest: str) -> BulkRow:
         amount_text=record.amount,
         reference_text=record.reference,
         columns=record.columns,
+        split_thousands=record.split_thousands,
     )
     values, errors = format_check(row)
     row.state = Row.INVALID if errors else Row.READY
@@ -110,10 +111,11 @@ def format_check(row: BulkRow) -> tuple[tuple, list[str]]:
             errors.append(error.message)
     if row.columns > MAX_COLUMNS:
         errors.append(_("A row has 2 or 3 columns: receiver, amount and an optional reference."))
-    elif split_thousands(row.amount_text, row.reference_text):
+    elif row.split_thousands:
         errors.append(
             _("%(amount)s,%(rest)s looks like one amount split by its thousands comma: write it "
-              "without the comma or in quotes.")
+              "without the comma or in quotes. If %(rest)s is the reference, quote the amount: "
+              '"%(amount)s",%(rest)s.')
             % {"amount": row.amount_text, "rest": row.reference_text}
         )  # fmt: skip
     return (receiver, amount, reference), errors

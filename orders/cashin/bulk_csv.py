@@ -21,6 +21,7 @@ DIGITS = set("0123456789০১২৩৪৫৬৭৮৯")
 # The longest cell kept; longer ones are refused anyway (receiver and amount take 20, a
 # reference 64), and keeping them whole would let one row carry a page of text.
 CELL_KEPT = {"receiver": 40, "amount": 40, "reference": 80}
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 THOUSANDS_HEAD = re.compile(r"[0-9]{1,3}")
 THOUSANDS_TAIL = re.compile(r"[0-9]{3}(\.[0-9]{1,2})?")
 
@@ -37,6 +38,7 @@ class Record:
     amount: str
     reference: str
     columns: int
+    split_thousands: bool = False  # `1,500` unquoted in a comma file: amount 1, reference 500
 
 
 def read_records(data: bytes) -> list[Record]:
@@ -68,9 +70,11 @@ def _records(text: str) -> list[Record]:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if ";" in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines, line_seen = LINE_BREAK.split(text), 0  # the file's lines, as csv counts them
     records, row_number, seen_data = [], 0, False
     try:
         for row_number, cells in enumerate(reader, start=1):
+            raw, line_seen = "\n".join(lines[line_seen : reader.line_num]), reader.line_num
             cells = [cell.strip() for cell in cells]
             while cells and not cells[-1]:
                 cells.pop()  # spreadsheets add empty trailing columns
@@ -80,7 +84,7 @@ def _records(text: str) -> list[Record]:
                 seen_data = True  # the header row
                 continue
             seen_data = True
-            records.append(_record(row_number, cells))
+            records.append(_record(row_number, cells, delimiter == "," and raw))
             if len(records) > settings.BULK_MAX_ROWS:
                 break  # enough to say the file is too long
     except csv.Error:
@@ -91,7 +95,7 @@ def _records(text: str) -> list[Record]:
     return records
 
 
-def _record(row_number: int, cells: list[str]) -> Record:
+def _record(row_number: int, cells: list[str], comma_line: str) -> Record:
     receiver, amount, reference = (cells + ["", "", ""])[:3]
     return Record(
         row_number=row_number,
@@ -99,9 +103,12 @@ def _record(row_number: int, cells: list[str]) -> Record:
         amount=amount[: CELL_KEPT["amount"]],
         reference=reference[: CELL_KEPT["reference"]],
         columns=len(cells),
+        split_thousands=bool(comma_line) and split_thousands(amount, reference, comma_line),
     )
 
 
-def split_thousands(amount_text: str, reference_text: str) -> bool:
-    """Whether `1,500` unquoted in a comma-separated file became amount 1 and reference 500."""
-    return bool(THOUSANDS_HEAD.fullmatch(amount_text) and THOUSANDS_TAIL.fullmatch(reference_text))
+def split_thousands(amount: str, reference: str, line: str) -> bool:
+    """Whether `1,500` written unquoted in a comma-separated line became amount 1 and reference
+    500 (`"1",500` is a quoted amount and its reference: left alone)."""
+    digits = THOUSANDS_HEAD.fullmatch(amount) and THOUSANDS_TAIL.fullmatch(reference)
+    return bool(digits) and f"{amount},{reference}" in line

@@ -50,6 +50,7 @@ class BulkRow(models.Model):
     amount_text = models.CharField(max_length=40, blank=True)
     reference_text = models.CharField(max_length=80, blank=True)
     columns = models.PositiveSmallIntegerField(default=2)  # non-empty cells, trailing cut
+    split_thousands = models.BooleanField(default=False)  # orders.cashin.bulk_csv's check
     # Filled when the row is well formed.
     receiver_number = models.CharField(max_length=11, blank=True)
     amount = models.DecimalField(**MONEY, null=True, blank=True)
