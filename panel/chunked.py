@@ -8,11 +8,19 @@ import io
 
 from django.conf import settings
 
+WITH_BODY = {"POST", "PUT", "PATCH"}
+
 
 def read_chunked_bodies(app):
     def wrapped(environ, start_response):
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if chunked and not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+        with_body = environ.get("REQUEST_METHOD") in WITH_BODY
+        if (
+            chunked
+            and with_body
+            and not environ.get("CONTENT_LENGTH")
+            and environ.get("wsgi.input_terminated")
+        ):
             limit = max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0, settings.BULK_MAX_BYTES)
             body = environ["wsgi.input"].read(limit + 1)
             environ["wsgi.input"] = io.BytesIO(body)

@@ -184,7 +184,7 @@ def _order_extra(order, kind, undoes, sign, field, *, staff_user, text, new) -> 
         parent = Reseller.objects.select_related("user").get(pk=reseller_id)
         raise InsufficientBalance(
             _("%(parent)s cannot give back its %(amount)s commission now (%(balance)s "
-              "available), so this order's refund waits until it can.")
+              "available), so this order cannot be refunded yet: try again once it can.")
             % {"parent": parent, "amount": taka(-amount), "balance": taka(parent.balance)}
         ) from short  # fmt: skip
 

@@ -40,6 +40,8 @@ def transfer_create(
     transfer; with another, ReferenceConflict."""
     amount = normalize_amount(amount)
     note = (note or "").strip()[:NOTE_MAX]
+    if reference and not reference.strip():  # blank would silently lose the idempotency
+        raise InvalidTransfer(_("A reference cannot be only spaces."))
     reference = (reference or "").strip()  # "R1 " is the retry of "R1", not a new transfer
     if direction not in Transfer.Direction.values:
         raise InvalidTransfer(_("The direction is down or up."))

@@ -63,3 +63,9 @@ def test_the_same_reference_returns_the_same_transfer_and_another_body_conflicts
         transfer_create(parent=parent, child_id=child.pk, amount="500", reference="T-1",
                         direction="up")  # fmt: skip
     assert balance(child) == Decimal("500.00")
+
+
+def test_a_reference_of_only_spaces_is_refused_not_dropped(parent, child):
+    with pytest.raises(InvalidTransfer):
+        transfer_create(parent=parent, child_id=child.pk, amount="500", reference="   ")
+    assert balance(child) == Decimal("0.00")
