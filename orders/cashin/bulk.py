@@ -188,7 +188,7 @@ def preview(batch: BulkUpload) -> Preview:
     reseller = Reseller.objects.get(pk=batch.reseller_id)
     rows = batch_rows_with_orders(batch)
     orders = _orders_by_reference(reseller, rows)
-    views, seen, checked = [], {}, {}
+    views, seen, checked, sent = [], {}, {}, _sent_today(reseller)
     for row in rows:
         view = RowView(row, order=row.order)
         if row.state == Row.INVALID:
@@ -196,13 +196,13 @@ def preview(batch: BulkUpload) -> Preview:
         elif row.state == Row.SKIPPED:
             view.errors = [row.error]
         elif row.state == Row.READY:
-            _check_ready(view, reseller, orders, seen, checked)
+            _check_ready(view, reseller, orders, seen, checked, sent)
         if row.amount is not None and view.errors == []:
             view.fee = row_fee(reseller, row.amount)
         views.append(view)
     _mark_repeats(reseller, views)
     result = Preview(batch, views, balance=reseller.balance)
-    result.daily_left = max(reseller.cashin_daily_limit - _sent_today(reseller), Decimal("0"))
+    result.daily_left = max(reseller.cashin_daily_limit - sent, Decimal("0"))
     for view in views:
         if view.sendable:
             result.count += 1
@@ -228,7 +228,7 @@ def _orders_by_reference(reseller, rows) -> dict[str, CashInOrder]:
     return {order.client_reference: order for order in found}
 
 
-def _check_ready(view: RowView, reseller, orders, seen: dict, checked: dict) -> None:
+def _check_ready(view: RowView, reseller, orders, seen: dict, checked: dict, sent) -> None:
     row = view.row
     first = seen.setdefault(row.client_reference, row.row_number)
     if first != row.row_number:
@@ -253,7 +253,7 @@ def _check_ready(view: RowView, reseller, orders, seen: dict, checked: dict) -> 
         return
     if row.amount not in checked:
         try:
-            cashin_check_can_send(reseller=reseller, amount=row.amount)
+            cashin_check_can_send(reseller=reseller, amount=row.amount, sent_today=sent)
             checked[row.amount] = None
         except OrderError as error:
             checked[row.amount] = error.message

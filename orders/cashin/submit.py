@@ -116,8 +116,11 @@ def _same_order(existing: CashInOrder, reseller_id, receiver, amount) -> CashInO
     return existing
 
 
-def cashin_check_can_send(*, reseller: Reseller, amount: Decimal) -> None:
-    """Raise the OrderError a submit of `amount` would raise now (for a confirmation step)."""
+def cashin_check_can_send(
+    *, reseller: Reseller, amount: Decimal, sent_today: Decimal | None = None
+) -> None:
+    """Raise the OrderError a submit of `amount` would raise now (for a confirmation step).
+    `sent_today`: today's figure when the caller has just read it (a bulk preview's rows)."""
     if not reseller.is_active:
         raise ResellerSuspended(_("Your account is suspended; contact support."))
     if amount < reseller.cashin_min or amount > reseller.cashin_max:
@@ -125,7 +128,8 @@ def cashin_check_can_send(*, reseller: Reseller, amount: Decimal) -> None:
             _("The amount must be between %(min)s and %(max)s.")
             % {"min": taka(reseller.cashin_min), "max": taka(reseller.cashin_max)}
         )
-    sent_today = today_cashin_total(reseller.pk)
+    if sent_today is None:
+        sent_today = today_cashin_total(reseller.pk)
     if sent_today + amount > reseller.cashin_daily_limit:
         raise LimitExceeded(
             _("This would pass your daily limit of %(limit)s (%(sent)s sent today).")

@@ -57,6 +57,6 @@ def plan_at_or_above(plan: RatePlan | None, floor: RatePlan | None) -> bool:
 
 
 def _plan(reseller: Reseller) -> RatePlan | None:
-    if reseller.rate_plan_id is None:
-        return None
-    return RatePlan.objects.get(pk=reseller.rate_plan_id)
+    # Read once per reseller row loaded (a submit's locked row, a bulk preview's reseller),
+    # not once per fee: a 500-row preview asked for the same plan 500 times.
+    return reseller.rate_plan if reseller.rate_plan_id is not None else None

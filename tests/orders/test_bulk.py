@@ -10,7 +10,7 @@ from django.db import connection
 from orders.cashin import bulk
 from orders.cashin.bulk_csv import BulkFileError
 from orders.errors import InsufficientBalance, OrderError
-from orders.models import BulkRow, BulkUpload, CashInOrder, LedgerEntry
+from orders.models import BulkRow, BulkUpload, CashInOrder, LedgerEntry, RatePlan
 from panel.forms import CashInForm
 from tests.orders.conftest import assert_ledger_consistent, balance, needs_postgres
 
@@ -222,3 +222,17 @@ def test_two_confirms_and_two_workers_at_once_send_each_row_once(sandbox):
     assert CashInOrder.objects.filter(reseller=reseller).count() == 2
     assert LedgerEntry.objects.filter(order__reseller=reseller, kind="order_debit").count() == 2
     assert_ledger_consistent(reseller.pk)
+
+
+def test_a_preview_reads_the_rate_plan_once_not_once_per_row(
+    reseller, django_assert_max_num_queries
+):
+    reseller.rate_plan = RatePlan.objects.create(name="retail", fee_fixed=Decimal("5"))
+    reseller.save(update_fields=["rate_plan"])
+    rows = "".join(f"0171234{n:04d},{500 + n}\n" for n in range(100))
+    batch = upload(reseller, rows)
+
+    with django_assert_max_num_queries(20):
+        preview = bulk.preview(batch)
+
+    assert preview.count == 100 and preview.fee == Decimal("500.00")
