@@ -2,14 +2,14 @@
 when Django refuses a request before any view (a Host not in ALLOWED_HOSTS, too many fields)."""
 
 from django.http import JsonResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 ANSWERS = {
-    400: ("bad_request", lambda: _("The request could not be read.")),
-    403: ("forbidden", lambda: _("Not allowed.")),
-    404: ("not_found", lambda: _("Not found.")),
-    500: ("server_error", lambda: _("Something went wrong on our side; try again.")),
+    400: ("bad_request", _("The request could not be read.")),
+    403: ("forbidden", _("Not allowed.")),
+    404: ("not_found", _("Not found.")),
+    500: ("server_error", _("Something went wrong on our side; try again.")),
 }
 
 
@@ -19,7 +19,7 @@ def is_api(request) -> bool:
 
 def api_error(status: int) -> JsonResponse:
     code, message = ANSWERS[status]
-    return JsonResponse({"message": message(), "code": code}, status=status)
+    return JsonResponse({"message": str(message), "code": code}, status=status)
 
 
 def bad_request(request, exception):

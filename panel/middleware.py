@@ -5,6 +5,7 @@ from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 
 from orders.querystring import has_nul
+from panel.error_views import is_api
 
 
 class RefuseNulInQueryString:
@@ -22,7 +23,7 @@ class RefuseNulInQueryString:
             request.GET = QueryDict()  # nothing later (an error page) reads the long one again
             refused = _("The query string has too many parameters.")
         if refused:
-            if request.path.startswith("/api/"):  # the API answers JSON, whatever goes wrong
+            if is_api(request):  # the API answers JSON, whatever goes wrong
                 return JsonResponse({"message": refused, "code": "bad_query_string"}, status=400)
             return HttpResponseBadRequest(refused)
         return self.get_response(request)

@@ -6,6 +6,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# A reseller's Cash In limits; an empty one is the panel's setting of this name.
+LIMIT_DEFAULTS = {
+    "min_amount": "CASHIN_MIN_AMOUNT",
+    "max_amount": "CASHIN_MAX_AMOUNT",
+    "daily_limit": "CASHIN_DAILY_LIMIT",
+}
+
+
+def effective_limits(limits: dict) -> dict[str, Decimal]:
+    """Each limit as given, or the panel's default where it is empty or missing."""
+    return {name: limits[name] if limits.get(name) is not None else getattr(settings, default)
+            for name, default in LIMIT_DEFAULTS.items()}  # fmt: skip
 
 
 class Reseller(models.Model):
@@ -68,13 +80,18 @@ class Reseller(models.Model):
         return self.state == self.State.ACTIVE
 
     @property
+    def limits(self) -> dict[str, Decimal]:
+        """min_amount, max_amount and daily_limit as they apply (empty: the panel's default)."""
+        return effective_limits({name: getattr(self, name) for name in LIMIT_DEFAULTS})
+
+    @property
     def cashin_min(self) -> Decimal:
-        return self.min_amount if self.min_amount is not None else settings.CASHIN_MIN_AMOUNT
+        return self.limits["min_amount"]
 
     @property
     def cashin_max(self) -> Decimal:
-        return self.max_amount if self.max_amount is not None else settings.CASHIN_MAX_AMOUNT
+        return self.limits["max_amount"]
 
     @property
     def cashin_daily_limit(self) -> Decimal:
-        return self.daily_limit if self.daily_limit is not None else settings.CASHIN_DAILY_LIMIT
+        return self.limits["daily_limit"]

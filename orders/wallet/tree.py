@@ -14,18 +14,14 @@ from django.utils.translation import gettext as _
 
 from orders.errors import SubResellerRefused
 from orders.models import RatePlan, Reseller
+from orders.models.reseller import LIMIT_DEFAULTS, effective_limits
 from orders.numbers import normalize_mobile_number, taka
 from orders.staff.audit import Action, record
 from orders.wallet.fees import plan_at_or_above
 from orders.wallet.ledger import wallet_rows
 from orders.wallet.resellers import reseller_set_state
 
-LIMITS = ("min_amount", "max_amount", "daily_limit")
-DEFAULTS = {
-    "min_amount": lambda: settings.CASHIN_MIN_AMOUNT,
-    "max_amount": lambda: settings.CASHIN_MAX_AMOUNT,
-    "daily_limit": lambda: settings.CASHIN_DAILY_LIMIT,
-}
+LIMITS = tuple(LIMIT_DEFAULTS)  # min_amount, max_amount, daily_limit
 
 
 def depth(reseller: Reseller) -> int:
@@ -44,11 +40,7 @@ def can_have_children(reseller: Reseller) -> bool:
 def check_limits(parent: Reseller, limits: dict, *, staff: bool = False) -> dict:
     """The child's limits, each no wider than the parent's (an empty one: the parent's).
     `staff`: the errors speak of "the parent's" limits instead of "yours"."""
-    own = {
-        "min_amount": parent.cashin_min,
-        "max_amount": parent.cashin_max,
-        "daily_limit": parent.cashin_daily_limit,
-    }
+    own = parent.limits
     chosen = {name: limits.get(name) if limits.get(name) is not None else own[name]
               for name in LIMITS}  # fmt: skip
     if staff:
@@ -68,8 +60,7 @@ def check_limits(parent: Reseller, limits: dict, *, staff: bool = False) -> dict
 
 def check_range(limits: dict) -> None:
     """A usable set of limits (each given, or the panel's default): some amount can be sent."""
-    value = {name: limits.get(name) if limits.get(name) is not None else DEFAULTS[name]()
-             for name in LIMITS}  # fmt: skip
+    value = effective_limits(limits)
     if value["min_amount"] > value["max_amount"]:
         raise SubResellerRefused(_("The minimum cannot be above the maximum."), "min_amount")
     if value["daily_limit"] < value["min_amount"]:
@@ -115,8 +106,7 @@ def _hold(parent: Reseller, resellers, actor, request) -> list[Reseller]:
 
 
 def _narrow(parent: Reseller, child: Reseller, actor, request) -> bool:
-    before = {"min_amount": child.cashin_min, "max_amount": child.cashin_max,
-              "daily_limit": child.cashin_daily_limit}  # fmt: skip
+    before = child.limits
     moved = {name: value for name, value in fitted_limits(parent, child).items()
              if value != before[name]}  # fmt: skip
     if not moved:
